@@ -1,0 +1,33 @@
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from bpd.news.models import Post, Tag
+from bpd.pages import selectors
+from bpd.pages.views import document_context
+from bpd.website import languages
+
+PER_PAGE = 10
+
+
+def _listing(request, posts, **context):
+    page = Paginator(posts, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "news/index.html", {"page_obj": page, "posts": page.object_list, **context})
+
+
+def index(request):
+    posts = Post.objects.for_reader(languages.current()).prefetch_related("tags")
+    return _listing(request, posts, heading=_("News"))
+
+
+def tag(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    posts = tag.posts.for_reader(languages.current()).prefetch_related("tags")
+    return _listing(request, posts, heading=_("News tagged “%(tag)s”") % {"tag": tag.name}, tag=tag)
+
+
+def detail(request, slug):
+    post, is_fallback = selectors.find_document(
+        Post.objects.published().prefetch_related("tags"), languages.current(), slug=slug
+    )
+    return render(request, "news/detail.html", document_context(post, is_fallback))

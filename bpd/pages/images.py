@@ -1,0 +1,45 @@
+"""Resized WebP renditions of uploaded images, so pages never serve originals."""
+
+from io import BytesIO
+
+from django.core.files.base import ContentFile
+from PIL import Image, ImageDraw, ImageOps
+
+
+def webp_rendition(source, *, width, square=False, quality=80):
+    """A WebP copy of `source` at most `width` pixels wide (cropped square if asked).
+
+    Returns (ContentFile, width, height).
+    """
+    source.seek(0)
+    with Image.open(source) as image:
+        image = ImageOps.exif_transpose(image).convert("RGB")
+        if square:
+            image = ImageOps.fit(image, (width, width))
+        elif image.width > width:
+            image = image.resize((width, round(image.height * width / image.width)))
+        buffer = BytesIO()
+        image.save(buffer, "WEBP", quality=quality, method=6)
+        return ContentFile(buffer.getvalue()), image.width, image.height
+
+
+def initials_portrait(name, *, size=320):
+    """A plain portrait placeholder with the person's initials, as PNG bytes.
+
+    Used when a team member has no photo yet; staff replace it by uploading one.
+    """
+    initials = "".join(part[0] for part in name.split()[:2]).upper()
+    image = Image.new("RGB", (size, size), (34, 34, 34))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((size * 0.1, size * 0.1, size * 0.9, size * 0.9), fill=(255, 200, 61))
+    font = None
+    try:
+        from PIL import ImageFont
+
+        font = ImageFont.load_default(size=size // 3)
+    except (ImportError, OSError):
+        pass
+    draw.text((size / 2, size / 2), initials, fill=(34, 34, 34), font=font, anchor="mm")
+    buffer = BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()

@@ -1,0 +1,44 @@
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from bpd.pages.services import load_team
+from bpd.website.services import load_site_settings
+
+CONTENT = settings.BASE_DIR / "content"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the site's own content: pages and news from content/, the leadership roster and "
+        "site settings. With --demo, also demo data and an admin account (development only)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--content", default=str(CONTENT), help="Content folder")
+        parser.add_argument("--demo", action="store_true", help="Add demo data (development only)")
+
+    def handle(self, *args, content, demo, **options):
+        content = Path(content)
+        if demo and settings.PRODUCTION:
+            raise CommandError("Demo data is for development; it is refused when BPD_ENV=production.")
+        call_command("import_content", str(content), verbosity=max(options["verbosity"] - 1, 0), stdout=self.stdout)
+        with transaction.atomic():
+            team = load_team(yaml.safe_load((content / "team.yaml").read_text(encoding="utf-8")))
+            load_site_settings(yaml.safe_load((content / "site.yaml").read_text(encoding="utf-8")))
+        self.stdout.write(f"Leadership team: {team} added.")
+        if demo:
+            from bpd.news.demo import create_demo_posts
+
+            created = create_demo_posts()
+            self.stdout.write(f"Demo news posts: {created} added.")
+            user_model = get_user_model()
+            if not user_model.objects.filter(username="admin").exists():
+                user_model.objects.create_superuser("admin", "admin@example.com", "admin")
+                self.stdout.write("Demo staff account: admin / admin")
+        self.stdout.write(self.style.SUCCESS("Site content loaded."))

@@ -1,0 +1,185 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from bpd.pages import images, markdown
+from bpd.website import languages
+
+
+class Document(models.Model):
+    """What pages and news posts share: a language, Markdown source and its HTML.
+
+    Translations of one document share a `translation_key`. The HTML is
+    rendered (and sanitised) when the document is saved, never per request.
+    """
+
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    translation_key = models.SlugField(
+        _("translation key"),
+        max_length=200,
+        help_text=_("The same key ties together the translations of one document."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.CharField(
+        _("description"),
+        max_length=300,
+        blank=True,
+        help_text=_("One or two sentences, shown in search results and link previews."),
+    )
+    body = models.TextField(_("body (Markdown)"), blank=True)
+    body_html = models.TextField(editable=False, blank=True)
+    needs_review = models.BooleanField(
+        _("translation awaiting review"),
+        default=False,
+        help_text=_("Untick once a native speaker has reviewed this translation."),
+    )
+    source_path = models.CharField(
+        _("imported from"), max_length=500, blank=True, editable=False
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.title} [{self.language}]"
+
+    def save(self, *args, **kwargs):
+        # Derived field: rendering on save keeps requests cheap.
+        self.body_html = markdown.render(self.body)
+        super().save(*args, **kwargs)
+
+    def translations(self):
+        """Every language version of this document, including itself."""
+        return type(self).objects.filter(translation_key=self.translation_key)
+
+
+class Page(Document):
+    class Layout(models.TextChoices):
+        DEFAULT = "default", _("Standard page")
+        HOME = "home", _("Home page")
+        TEAM = "team", _("Page with the leadership team")
+
+    path = models.CharField(
+        _("path"),
+        max_length=200,
+        blank=True,
+        help_text=_('The address without the language, e.g. "about/". Empty for the home page.'),
+    )
+    layout = models.CharField(
+        _("layout"), max_length=20, choices=Layout.choices, default=Layout.DEFAULT
+    )
+    in_menu = models.PositiveSmallIntegerField(
+        _("menu position"),
+        null=True,
+        blank=True,
+        help_text=_("Pages with a position appear in the main menu, lowest first."),
+    )
+
+    url_fields = ("language", "path", "translation_key")
+
+    class Meta:
+        ordering = ["path", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["language", "path"], name="page_unique_url"),
+            models.UniqueConstraint(
+                fields=["language", "translation_key"], name="page_unique_translation"
+            ),
+        ]
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+
+    def get_absolute_url(self):
+        return languages.prefixed(self.path, self.language)
+
+
+class TeamMember(models.Model):
+    """A person on the leadership team, shown on the Leadership page."""
+
+    name = models.CharField(_("name"), max_length=120)
+    role = models.CharField(_("role"), max_length=120, help_text=_("In English."))
+    bio = models.TextField(_("short bio"), blank=True, help_text=_("In English."))
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    country = models.CharField(
+        _("country"), max_length=2, blank=True, help_text=_("Two-letter ISO code, e.g. KE.")
+    )
+    photo = models.ImageField(_("photo"), upload_to="team/originals/", blank=True)
+    photo_alt = models.CharField(
+        _("photo description"), max_length=200, blank=True, help_text=_("In English.")
+    )
+    # Renditions made from `photo` on save; the original is never sent to readers.
+    photo_small = models.ImageField(upload_to="team/", blank=True, editable=False)
+    photo_large = models.ImageField(upload_to="team/", blank=True, editable=False)
+    photo_source_name = models.CharField(max_length=255, blank=True, editable=False)
+    github = models.URLField("GitHub", blank=True)
+    linkedin = models.URLField("LinkedIn", blank=True)
+    mastodon = models.URLField("Mastodon", blank=True)
+    website = models.URLField(_("website"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("shown on the site"), default=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+
+    def __str__(self):
+        return self.name
+
+    SMALL, LARGE = 160, 320
+
+    def save(self, *args, **kwargs):
+        if self.photo and self.photo.name != self.photo_source_name:
+            for field, size in (("photo_small", self.SMALL), ("photo_large", self.LARGE)):
+                content, _w, _h = images.webp_rendition(self.photo, width=size, square=True)
+                getattr(self, field).save(f"{self.pk or 'new'}-{size}.webp", content, save=False)
+            self.photo_source_name = self.photo.name
+        elif not self.photo:
+            self.photo_small = self.photo_large = ""
+            self.photo_source_name = ""
+        super().save(*args, **kwargs)
+
+    def localised(self, language):
+        """Role, bio and photo description in `language`, English where not translated."""
+        for translation in self.translations.all():  # prefetched by the view
+            if translation.language == language:
+                return {
+                    "role": translation.role or self.role,
+                    "bio": translation.bio or self.bio,
+                    "photo_alt": translation.photo_alt or self.photo_alt,
+                }
+        return {"role": self.role, "bio": self.bio, "photo_alt": self.photo_alt}
+
+    def links(self):
+        return [
+            (label, url)
+            for label, url in (
+                ("GitHub", self.github),
+                ("LinkedIn", self.linkedin),
+                ("Mastodon", self.mastodon),
+                (_("Website"), self.website),
+            )
+            if url
+        ]
+
+
+class TeamMemberTranslation(models.Model):
+    member = models.ForeignKey(TeamMember, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    role = models.CharField(_("role"), max_length=120, blank=True)
+    bio = models.TextField(_("short bio"), blank=True)
+    photo_alt = models.CharField(_("photo description"), max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "language"], name="team_member_one_translation_per_language"
+            )
+        ]
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+
+    def __str__(self):
+        return f"{self.member} [{self.language}]"

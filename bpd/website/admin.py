@@ -1,0 +1,19 @@
+from django.contrib import admin
+from reversion.admin import VersionAdmin
+
+from bpd.website.models import SiteSettings, SocialLink
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(VersionAdmin):
+    def has_add_permission(self, request):
+        return not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SocialLink)
+class SocialLinkAdmin(VersionAdmin):
+    list_display = ["__str__", "network", "url", "order"]
+    list_editable = ["order"]

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WebsiteConfig(AppConfig):
+    name = "bpd.website"
+    verbose_name = _("Website")
+
+    def ready(self):
+        from django.conf.locale import LANG_INFO
+
+        # Django knows Swahili but not Hausa; without this entry
+        # get_language_info("ha") raises and templates cannot name the language.
+        LANG_INFO.setdefault(
+            "ha", {"bidi": False, "code": "ha", "name": "Hausa", "name_local": "Hausa"}
+        )

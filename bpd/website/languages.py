@@ -1,0 +1,44 @@
+"""The site's languages and how a path looks in each of them.
+
+English is the default and has no URL prefix; every other language lives
+under /<code>/. These helpers are the one place that knows that rule.
+"""
+
+from babel import Locale
+from django.conf import settings
+from django.utils.translation import get_language
+
+DEFAULT = settings.LANGUAGE_CODE
+CODES = [code for code, _name in settings.LANGUAGES]
+
+
+def _autonym(code):
+    name = Locale.parse(code).get_display_name(code)
+    return name[:1].upper() + name[1:]
+
+
+# Each language's name in itself ("Kiswahili", "Français"), for the switcher.
+AUTONYMS = {code: _autonym(code) for code in CODES}
+
+
+def prefixed(path, language):
+    """Site-relative URL of `path` (no leading slash, e.g. "about/") in `language`."""
+    path = path.lstrip("/")
+    prefix, _sep, rest = path.partition("/")
+    if prefix in CODES and prefix != DEFAULT:
+        path = rest  # already prefixed: re-prefix for `language`
+    if language == DEFAULT:
+        return "/" + path
+    return f"/{language}/{path}"
+
+
+def current():
+    return get_language() or DEFAULT
+
+
+def country_name(code, language=None):
+    """A country's name from CLDR, in the reader's language (offline, no lookups)."""
+    if not code:
+        return ""
+    locale = Locale.parse(language or current())
+    return locale.territories.get(code.upper(), code.upper())

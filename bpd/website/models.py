@@ -1,0 +1,76 @@
+from django.core.cache import cache
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+SETTINGS_CACHE_KEY = "website:settings:v1"
+
+
+class SiteSettings(models.Model):
+    """The one place staff set the site's contact address and social links."""
+
+    site_name = models.CharField(_("site name"), max_length=100, default="Black Python Devs")
+    contact_email = models.EmailField(
+        _("contact email"), default="contact@blackpythondevs.com"
+    )
+    discord_invite_url = models.URLField(_("Discord invite link"), blank=True)
+    donate_url = models.URLField(_("donation link"), blank=True)
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+
+    def __str__(self):
+        return str(self.site_name)
+
+    def save(self, *args, **kwargs):
+        # A singleton: whatever is saved becomes row 1.
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(SETTINGS_CACHE_KEY)
+
+    @classmethod
+    def load(cls):
+        """The settings and their links, cached until staff change them."""
+        data = cache.get(SETTINGS_CACHE_KEY)
+        if data is None:
+            settings_obj, _created = cls.objects.get_or_create(pk=1)
+            links = list(SocialLink.objects.order_by("order", "pk"))
+            data = {"settings": settings_obj, "social_links": links}
+            cache.set(SETTINGS_CACHE_KEY, data, 3600)
+        return data
+
+
+class SocialLink(models.Model):
+    class Network(models.TextChoices):
+        DISCORD = "discord", "Discord"
+        GITHUB = "github", "GitHub"
+        LINKEDIN = "linkedin", "LinkedIn"
+        MASTODON = "mastodon", "Mastodon"
+        YOUTUBE = "youtube", "YouTube"
+        BLUESKY = "bluesky", "Bluesky"
+        INSTAGRAM = "instagram", "Instagram"
+        OTHER = "other", _("Other")
+
+    network = models.CharField(_("network"), max_length=20, choices=Network.choices)
+    label = models.CharField(
+        _("label"), max_length=60, blank=True, help_text=_("Shown instead of the network's name.")
+    )
+    url = models.URLField(_("address"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("social link")
+        verbose_name_plural = _("social links")
+
+    def __str__(self):
+        return self.label or self.get_network_display()
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(SETTINGS_CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        cache.delete(SETTINGS_CACHE_KEY)
+        return result

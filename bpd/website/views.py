@@ -1,0 +1,77 @@
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from bpd.news.models import Post
+from bpd.pages.models import Page
+from bpd.website import languages
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Allow: /",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@require_GET
+@cache_control(max_age=604800, public=True)
+def favicon(request):
+    return FileResponse(open(finders.find("website/favicon.ico"), "rb"), content_type="image/x-icon")
+
+
+def _sitemap_entries(documents):
+    """One entry per existing document, each listing all its existing translations."""
+    groups = defaultdict(dict)
+    for doc in documents:
+        groups[doc.translation_key][doc.language] = doc
+    entries = []
+    for translations in groups.values():
+        alternates = [
+            {"code": code, "url": settings.SITE_URL + doc.get_absolute_url()}
+            for code, doc in sorted(translations.items())
+        ]
+        english = translations.get(languages.DEFAULT)
+        for doc in translations.values():
+            entries.append(
+                {
+                    "url": settings.SITE_URL + doc.get_absolute_url(),
+                    "lastmod": doc.updated_at,
+                    "alternates": alternates if len(alternates) > 1 else [],
+                    "x_default": settings.SITE_URL + english.get_absolute_url() if english else None,
+                }
+            )
+    return entries
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def sitemap_xml(request):
+    pages = Page.objects.only("translation_key", "language", "path", "updated_at")
+    posts = Post.objects.published().only("translation_key", "language", "slug", "updated_at")
+    entries = _sitemap_entries(pages) + _sitemap_entries(posts)
+    entries += [
+        {
+            "url": settings.SITE_URL + languages.prefixed("news/", code),
+            "lastmod": None,
+            "alternates": [
+                {"code": c, "url": settings.SITE_URL + languages.prefixed("news/", c)}
+                for c in languages.CODES
+            ],
+            "x_default": settings.SITE_URL + "/news/",
+        }
+        for code in languages.CODES
+    ]
+    return render(
+        request, "website/sitemap.xml", {"entries": entries}, content_type="application/xml"
+    )

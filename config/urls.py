@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from bpd.website import views as website_views
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("robots.txt", website_views.robots_txt, name="robots"),
+    path("sitemap.xml", website_views.sitemap_xml, name="sitemap"),
+    path("favicon.ico", website_views.favicon, name="favicon"),
+]
+urlpatterns += i18n_patterns(
+    path("news/", include("bpd.news.urls")),
+    # Pages last: their catch-all pattern takes any path nothing else claimed.
+    path("", include("bpd.pages.urls")),
+    prefix_default_language=False,
+)
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

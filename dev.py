@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""One entry point for people and CI: set up, then serve the site or run the tests.
+
+    python3 dev.py start   # install, migrate SQLite, load content and demo data, serve :8000
+    python3 dev.py test    # install, then run the whole test suite (extra args go to pytest)
+
+It needs only Python 3.11+ and pip. It makes a virtual environment in .venv
+(with the standard venv module, or virtualenv when Debian's python3-venv is
+missing) and installs requirements/lock.txt into it, once per change of the lock.
+"""
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+LOCK = ROOT / "requirements" / "lock.txt"
+PYTHON = VENV / "bin" / "python"
+
+
+def run(*args, **kwargs):
+    print("+", " ".join(str(a) for a in args), flush=True)
+    return subprocess.run([str(a) for a in args], check=True, cwd=ROOT, **kwargs)
+
+
+def ensure_venv():
+    if PYTHON.exists():
+        return
+    try:
+        run(sys.executable, "-m", "venv", VENV)
+    except subprocess.CalledProcessError:
+        # Debian ships venv without ensurepip unless python3-venv is installed.
+        run(sys.executable, "-m", "pip", "install", "--user", "--quiet", "virtualenv")
+        run(sys.executable, "-m", "virtualenv", VENV)
+
+
+def ensure_requirements():
+    stamp = VENV / ".lock-sha256"
+    digest = hashlib.sha256(LOCK.read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", LOCK)
+    stamp.write_text(digest)
+
+
+def manage(*args):
+    run(PYTHON, "manage.py", *args)
+
+
+def start():
+    manage("migrate", "--no-input")
+    manage("load_site", "--demo")
+    print(
+        "\nServing on http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/ "
+        "user 'admin', password 'admin'; emails are printed below)\n",
+        flush=True,
+    )
+    os.execv(PYTHON, [str(PYTHON), "manage.py", "runserver", "127.0.0.1:8000"])
+
+
+def test(extra):
+    os.chdir(ROOT)
+    os.execv(PYTHON, [str(PYTHON), "-m", "pytest", *extra])
+
+
+def main(argv):
+    if len(argv) < 2 or argv[1] not in {"start", "test"}:
+        print(__doc__)
+        return 2
+    ensure_venv()
+    ensure_requirements()
+    if argv[1] == "start":
+        start()
+    else:
+        test(argv[2:])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
