@@ -29,7 +29,9 @@ def env_list(name, default=""):
 
 ENVIRONMENT = os.environ.get("BPD_ENV", "development")
 if ENVIRONMENT not in {"development", "production"}:
-    raise ImproperlyConfigured(f"BPD_ENV must be 'development' or 'production', not {ENVIRONMENT!r}.")
+    raise ImproperlyConfigured(
+        f"BPD_ENV must be 'development' or 'production', not {ENVIRONMENT!r}."
+    )
 PRODUCTION = ENVIRONMENT == "production"
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -150,6 +152,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("BPD_MEDIA_ROOT", VAR_DIR / "media"))
+# Outside production WhiteNoise serves straight from the apps' static folders.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# Development serves uploads itself; production puts them behind the web server or object storage.
+SERVE_MEDIA = env_bool("BPD_SERVE_MEDIA", not PRODUCTION)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

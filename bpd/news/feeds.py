@@ -30,9 +30,7 @@ class NewsFeed(Feed):
 
     def items(self, language):
         posts = Post.objects.published().filter(language=language).prefetch_related("tags")
-        return posts.order_by("-published_at")[
-            : self.LIMIT
-        ]
+        return posts.order_by("-published_at")[: self.LIMIT]
 
     def item_title(self, post):
         return post.title

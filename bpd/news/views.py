@@ -12,7 +12,9 @@ PER_PAGE = 10
 
 def _listing(request, posts, **context):
     page = Paginator(posts, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "news/index.html", {"page_obj": page, "posts": page.object_list, **context})
+    return render(
+        request, "news/index.html", {"page_obj": page, "posts": page.object_list, **context}
+    )
 
 
 def index(request):

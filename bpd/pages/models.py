@@ -35,9 +35,7 @@ class Document(models.Model):
         default=False,
         help_text=_("Untick once a native speaker has reviewed this translation."),
     )
-    source_path = models.CharField(
-        _("imported from"), max_length=500, blank=True, editable=False
-    )
+    source_path = models.CharField(_("imported from"), max_length=500, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

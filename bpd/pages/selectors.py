@@ -29,7 +29,10 @@ def find_document(queryset, language, **lookup):
 
     Returns (document, is_fallback). Raises Http404 when neither exists.
     """
-    found = {doc.language: doc for doc in queryset.filter(language__in={language, languages.DEFAULT}, **lookup)}
+    found = {
+        doc.language: doc
+        for doc in queryset.filter(language__in={language, languages.DEFAULT}, **lookup)
+    }
     if language in found:
         return found[language], False
     if languages.DEFAULT in found:
@@ -55,10 +58,7 @@ def switcher_links(document, existing):
     current = languages.current()
     links = []
     for code in languages.CODES:
-        if code in existing:
-            url = existing[code]
-        else:
-            url = languages.prefixed(english_url, code)
+        url = existing[code] if code in existing else languages.prefixed(english_url, code)
         links.append(
             {"code": code, "name": languages.AUTONYMS[code], "url": url, "current": code == current}
         )
@@ -73,7 +73,9 @@ def menu(language):
     items = cache.get(key)
     if items is None:
         chosen = {}
-        pages = Page.objects.filter(in_menu__isnull=False, language__in={language, languages.DEFAULT})
+        pages = Page.objects.filter(
+            in_menu__isnull=False, language__in={language, languages.DEFAULT}
+        )
         for page in pages.only("translation_key", "language", "title", "path", "in_menu"):
             if page.translation_key not in chosen or page.language == language:
                 chosen[page.translation_key] = page

@@ -22,7 +22,9 @@ def load_team(entries):
         member = TeamMember(name=entry["name"], order=order)
         for name in TEAM_FIELDS:
             setattr(member, name, entry.get(name, ""))
-        member.photo_alt = entry.get("photo_alt") or f"Placeholder portrait with {member.name}'s initials"
+        member.photo_alt = (
+            entry.get("photo_alt") or f"Placeholder portrait with {member.name}'s initials"
+        )
         member.photo.save(
             f"{slugify(member.name)}.png",
             ContentFile(images.initials_portrait(member.name)),

@@ -31,7 +31,5 @@ def page_detail(request, path=""):
     elif page.layout == Page.Layout.TEAM:
         template = "pages/team.html"
         members = TeamMember.objects.filter(active=True).prefetch_related("translations")
-        context["team"] = [
-            {"member": member, **member.localised(language)} for member in members
-        ]
+        context["team"] = [{"member": member, **member.localised(language)} for member in members]
     return render(request, template, context)

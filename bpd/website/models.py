@@ -9,9 +9,7 @@ class SiteSettings(models.Model):
     """The one place staff set the site's contact address and social links."""
 
     site_name = models.CharField(_("site name"), max_length=100, default="Black Python Devs")
-    contact_email = models.EmailField(
-        _("contact email"), default="contact@blackpythondevs.com"
-    )
+    contact_email = models.EmailField(_("contact email"), default="contact@blackpythondevs.com")
     discord_invite_url = models.URLField(_("Discord invite link"), blank=True)
     donate_url = models.URLField(_("donation link"), blank=True)
 

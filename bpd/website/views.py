@@ -27,7 +27,9 @@ def robots_txt(request):
 @require_GET
 @cache_control(max_age=604800, public=True)
 def favicon(request):
-    return FileResponse(open(finders.find("website/favicon.ico"), "rb"), content_type="image/x-icon")
+    return FileResponse(
+        open(finders.find("website/favicon.ico"), "rb"), content_type="image/x-icon"
+    )
 
 
 def _sitemap_entries(documents):
@@ -48,7 +50,9 @@ def _sitemap_entries(documents):
                     "url": settings.SITE_URL + doc.get_absolute_url(),
                     "lastmod": doc.updated_at,
                     "alternates": alternates if len(alternates) > 1 else [],
-                    "x_default": settings.SITE_URL + english.get_absolute_url() if english else None,
+                    "x_default": settings.SITE_URL + english.get_absolute_url()
+                    if english
+                    else None,
                 }
             )
     return entries

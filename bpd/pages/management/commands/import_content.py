@@ -11,7 +11,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="Folder to read")
-        parser.add_argument("--dry-run", action="store_true", help="Check every file, write nothing")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check every file, write nothing"
+        )
 
     def handle(self, *args, path, dry_run, **options):
         try:

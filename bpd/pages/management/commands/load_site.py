@@ -26,8 +26,15 @@ class Command(BaseCommand):
     def handle(self, *args, content, demo, **options):
         content = Path(content)
         if demo and settings.PRODUCTION:
-            raise CommandError("Demo data is for development; it is refused when BPD_ENV=production.")
-        call_command("import_content", str(content), verbosity=max(options["verbosity"] - 1, 0), stdout=self.stdout)
+            raise CommandError(
+                "Demo data is for development; it is refused when BPD_ENV=production."
+            )
+        call_command(
+            "import_content",
+            str(content),
+            verbosity=max(options["verbosity"] - 1, 0),
+            stdout=self.stdout,
+        )
         with transaction.atomic():
             team = load_team(yaml.safe_load((content / "team.yaml").read_text(encoding="utf-8")))
             load_site_settings(yaml.safe_load((content / "site.yaml").read_text(encoding="utf-8")))

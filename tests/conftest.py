@@ -1,0 +1,28 @@
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+from bpd.pages.importer import import_tree
+from bpd.pages.services import load_team
+from bpd.website.services import load_site_settings
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    """Each test gets an empty cache and its own media folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def site_content(db):
+    """The site's real content, as `python3 dev.py start` loads it."""
+    import yaml
+
+    content = settings.BASE_DIR / "content"
+    import_tree(content)
+    load_team(yaml.safe_load((content / "team.yaml").read_text()))
+    load_site_settings(yaml.safe_load((content / "site.yaml").read_text()))
+    return content

@@ -1,0 +1,139 @@
+import datetime as dt
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.factories import PostFactory, TagFactory
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def titles(html):
+    return re.findall(r'<h[23]><a href="[^"]+">([^<]+)</a></h[23]>', html)
+
+
+def test_news_index_lists_readers_language_first(client, db):
+    PostFactory(
+        title="English new", language="en", published_at=timezone.now() - dt.timedelta(days=1)
+    )
+    PostFactory(
+        title="Hausa old", language="ha", published_at=timezone.now() - dt.timedelta(days=9)
+    )
+    PostFactory(
+        title="Hausa new", language="ha", published_at=timezone.now() - dt.timedelta(days=2)
+    )
+
+    assert titles(client.get("/ha/news/").text) == ["Hausa new", "Hausa old", "English new"]
+    assert titles(client.get("/news/").text) == ["English new", "Hausa new", "Hausa old"]
+
+
+def test_news_index_marks_posts_in_another_language(client, db):
+    PostFactory(title="Habari", language="sw")
+
+    html = client.get("/news/").text
+
+    assert '<li lang="sw">' in html
+
+
+def test_news_index_hides_scheduled_posts(client, db):
+    PostFactory(title="Future", published_at=timezone.now() + dt.timedelta(days=1))
+
+    assert titles(client.get("/news/").text) == []
+    assert client.get("/news/post-0/").status_code in {404}
+
+
+def test_news_index_is_paginated(client, db):
+    PostFactory.create_batch(12)
+
+    first = client.get("/news/").text
+    second = client.get("/news/?page=2").text
+
+    assert len(titles(first)) == 10
+    assert len(titles(second)) == 2
+    assert 'rel="next"' in first
+    assert 'rel="prev"' in second
+
+
+def test_news_index_empty_state(client, db):
+    html = client.get("/news/").text
+
+    assert "No news yet" in html
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_news_index_query_count_does_not_grow_with_posts(client, db, size):
+    tags = TagFactory.create_batch(3)
+    for post in PostFactory.create_batch(size):
+        post.tags.set(tags)
+    client.get("/news/")  # warm caches that are not per-request
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/news/")
+
+    assert response.status_code == 200
+    # count + page of posts + their tags; settings and menu come from the cache
+    assert len(queries) == 3, [q["sql"] for q in queries]
+
+
+def test_tag_page_lists_only_tagged_posts(client, db):
+    python = TagFactory(name="python")
+    PostFactory(title="Tagged", tags=[python])
+    PostFactory(title="Other")
+
+    html = client.get("/news/tag/python/").text
+
+    assert titles(html) == ["Tagged"]
+    assert client.get("/news/tag/unknown/").status_code == 404
+
+
+def test_post_detail_shows_metadata_and_tags(client, db):
+    post = PostFactory(title="Hello", author_name="Velda Kiara", tags=[TagFactory(name="events")])
+
+    html = client.get(post.get_absolute_url()).text
+
+    assert "<h1>Hello</h1>" in html
+    assert "Velda Kiara" in html
+    assert 'href="/news/tag/events/"' in html
+    assert '<meta property="og:type" content="article">' in html
+
+
+def test_post_in_other_language_falls_back_to_english(client, db):
+    PostFactory(slug="launch", title="Launch", language="en")
+
+    response = client.get("/fr/news/launch/")
+
+    assert response.status_code == 200
+    assert '<article lang="en">' in response.text
+
+
+def test_atom_feed_per_language_holds_only_that_language(client, db):
+    PostFactory(title="In English", language="en")
+    PostFactory(title="Kwa Kiswahili", language="sw")
+
+    english = ET.fromstring(client.get("/news/feed.atom").content)
+    swahili = ET.fromstring(client.get("/sw/news/feed.atom").content)
+
+    assert [e.findtext(f"{ATOM}title") for e in english.iter(f"{ATOM}entry")] == ["In English"]
+    assert [e.findtext(f"{ATOM}title") for e in swahili.iter(f"{ATOM}entry")] == ["Kwa Kiswahili"]
+    assert swahili.get("{http://www.w3.org/XML/1998/namespace}lang") == "sw"
+
+
+def test_post_image_is_resized_to_webp_with_dimensions(client, db):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (2000, 1000), (200, 100, 50)).save(buffer, "JPEG")
+    post = PostFactory(image=SimpleUploadedFile("big.jpg", buffer.getvalue()), image_alt="A crowd")
+
+    assert post.image_webp.name.endswith(".webp")
+    assert (post.image_width, post.image_height) == (800, 400)
+    html = client.get(post.get_absolute_url()).text
+    assert 'width="800" height="400"' in html
+    assert 'alt="A crowd"' in html

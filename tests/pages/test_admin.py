@@ -1,0 +1,74 @@
+import pytest
+from django.contrib.auth import get_user_model
+from reversion.models import Version
+
+from bpd.pages.models import Page
+
+
+@pytest.fixture
+def editor(db):
+    return get_user_model().objects.create_superuser("editor", "editor@example.com", "pw")
+
+
+def page_form(**overrides):
+    data = {
+        "title": "Code of conduct",
+        "language": "en",
+        "path": "code-of-conduct/",
+        "translation_key": "code-of-conduct",
+        "layout": "default",
+        "in_menu": "",
+        "description": "",
+        "body": "Be kind.",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_editor_change_is_recorded_and_can_be_restored(client, editor):
+    client.force_login(editor)
+    client.post("/admin/pages/page/add/", page_form())
+    page = Page.objects.get(path="code-of-conduct/")
+    client.post(f"/admin/pages/page/{page.pk}/change/", page_form(body="Be kind. Be **brave**."))
+
+    versions = Version.objects.get_for_object(page)
+    assert versions.count() == 2
+    assert {v.revision.user for v in versions} == {editor}
+    history = client.get(f"/admin/pages/page/{page.pk}/history/").text
+    assert "editor" in history
+    assert "Changed Body" in history
+
+    oldest = versions.last()
+    client.post(f"/admin/pages/page/{page.pk}/history/{oldest.pk}/", page_form())
+    page.refresh_from_db()
+    assert page.body == "Be kind."
+    assert "<strong>" not in page.body_html
+
+
+def test_markdown_is_rendered_once_on_save(client, editor):
+    client.force_login(editor)
+    client.post("/admin/pages/page/add/", page_form(body="Hello <script>x()</script> **world**"))
+
+    page = Page.objects.get(path="code-of-conduct/")
+    assert page.body_html == "<p>Hello  <strong>world</strong></p>\n"
+
+
+def test_preview_renders_unsaved_edits_without_saving(client, editor):
+    client.force_login(editor)
+
+    response = client.post("/admin/pages/page/preview/", page_form(body="# Draft\n\n**New** text"))
+
+    assert response.status_code == 200
+    assert "<strong>New</strong>" in response.text
+    assert "Nothing has been saved" in response.text
+    assert not Page.objects.exists()
+
+
+def test_preview_refuses_people_who_are_not_staff(client, db):
+    user = get_user_model().objects.create_user("member", "m@example.com", "pw")
+    client.force_login(user)
+
+    response = client.post("/admin/pages/page/preview/", page_form())
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response.headers["Location"]
