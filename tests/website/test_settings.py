@@ -12,7 +12,9 @@ def run_in_production(command, **env):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "BPD_ENV"}
+        # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for this process only.
+        if key
+        not in {"DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "BPD_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     environment.update({"BPD_ENV": "production", **env})
     return subprocess.run(
