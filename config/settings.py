@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "bpd.website",
     "bpd.pages",
     "bpd.news",
+    "bpd.members",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -64,7 +65,62 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "reversion",
+    "allauth",
+    "allauth.account",
 ]
+
+AUTH_USER_MODEL = "members.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_request_login_code"
+LOGIN_REDIRECT_URL = "members:home"
+
+# Passwordless accounts (django-allauth): an emailed one-time code signs people
+# up and in. Joining asks for an email address and two acceptances, nothing else.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 15 * 60
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_REQUIRED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 15 * 60  # slow mail on slow networks
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_SIGNUP_FORM_CLASS = "bpd.members.forms.JoinForm"
+ACCOUNT_ADAPTER = "bpd.members.adapters.AccountAdapter"
+ACCOUNT_SIGNUP_REDIRECT_URL = "members:onboarding"
+ACCOUNT_LOGOUT_REDIRECT_URL = "pages:home"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Black Python Devs] "
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_RATE_LIMITS = {
+    # Per address and per IP: a code request, a sign-up, a wrong code.
+    "request_login_code": "10/m/ip,3/m/key",
+    "signup": "10/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "confirm_email": "1/10s/key",
+}
+
+# Optional account connections (connect-only, never a way to sign in). Each is
+# off until its settings are present; the page then says so.
+GITHUB_CLIENT_ID = os.environ.get("GITHUB_CLIENT_ID", "")
+GITHUB_CLIENT_SECRET = os.environ.get("GITHUB_CLIENT_SECRET", "")
+GITHUB_URL = os.environ.get("GITHUB_URL", "https://github.com")
+GITHUB_API_URL = os.environ.get("GITHUB_API_URL", "https://api.github.com")
+DISCORD_CLIENT_ID = os.environ.get("DISCORD_CLIENT_ID", "")
+DISCORD_CLIENT_SECRET = os.environ.get("DISCORD_CLIENT_SECRET", "")
+DISCORD_BOT_TOKEN = os.environ.get("DISCORD_BOT_TOKEN", "")
+DISCORD_GUILD_ID = os.environ.get("DISCORD_GUILD_ID", "")
+DISCORD_MEMBER_ROLE_ID = os.environ.get("DISCORD_MEMBER_ROLE_ID", "")
+DISCORD_URL = os.environ.get("DISCORD_URL", "https://discord.com")
+DISCORD_API_URL = os.environ.get("DISCORD_API_URL", "https://discord.com/api/v10")
+
+# Development only: a page that signs in as any demo account without a code.
+DEMO_SIGN_IN = env_bool("BPD_DEMO_SIGN_IN", DEBUG) and not PRODUCTION
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -78,6 +134,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "reversion.middleware.RevisionMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

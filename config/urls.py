@@ -1,10 +1,16 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from django.views.static import serve
 
+from bpd.members.views import JoinView
 from bpd.website import views as website_views
+
+# Staff sign in like everyone else, with an emailed code; the admin has no password form.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -14,6 +20,12 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("news/", include("bpd.news.urls")),
+    # Our join page replaces allauth's sign-up view; the rest of allauth is used as is.
+    path("accounts/signup/", JoinView.as_view(), name="account_signup"),
+    # Sign-in is by code only; the password form is never shown.
+    path("accounts/login/", RedirectView.as_view(pattern_name="account_request_login_code", query_string=True)),
+    path("accounts/", include("allauth.urls")),
+    path("", include("bpd.members.urls")),
     # Pages last: their catch-all pattern takes any path nothing else claimed.
     path("", include("bpd.pages.urls")),
     prefix_default_language=False,

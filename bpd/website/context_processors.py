@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.urls import translate_url
 
+from bpd.members.roles import is_executor
 from bpd.pages import selectors
 from bpd.website import languages
 from bpd.website.models import SiteSettings
@@ -31,4 +32,6 @@ def site(request):
         "language_links": links,
         "menu": selectors.menu(current),
         "site_url": settings.SITE_URL,
+        "is_executor": is_executor(request.user) if hasattr(request, "user") else False,
+        "demo_sign_in": settings.DEMO_SIGN_IN,
     }

@@ -2,7 +2,6 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -39,13 +38,19 @@ class Command(BaseCommand):
             team = load_team(yaml.safe_load((content / "team.yaml").read_text(encoding="utf-8")))
             load_site_settings(yaml.safe_load((content / "site.yaml").read_text(encoding="utf-8")))
         self.stdout.write(f"Leadership team: {team} added.")
+        call_command("load_gazetteer", stdout=self.stdout)
+        from bpd.members.services import ensure_groups
+
+        ensure_groups()
         if demo:
+            from bpd.members.demo import create_demo_members
             from bpd.news.demo import create_demo_posts
+
+            members = create_demo_members()
+            self.stdout.write(
+                f"Demo members: {members} added (sign in as them at /dev/sign-in-as/)."
+            )
 
             created = create_demo_posts()
             self.stdout.write(f"Demo news posts: {created} added.")
-            user_model = get_user_model()
-            if not user_model.objects.filter(username="admin").exists():
-                user_model.objects.create_superuser("admin", "admin@example.com", "admin")
-                self.stdout.write("Demo staff account: admin / admin")
         self.stdout.write(self.style.SUCCESS("Site content loaded."))

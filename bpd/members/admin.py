@@ -1,0 +1,77 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from bpd.members.models import AccessLog, Connection, DeletionLog, Invite, Profile, Skill, User
+from bpd.members.selectors import ProfileView, record_access
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "is_staff", "is_active", "date_joined", "language"]
+    search_fields = ["email", "profile__display_name"]
+    readonly_fields = [
+        "date_joined",
+        "last_login",
+        "code_of_conduct_accepted_at",
+        "identity_affirmed_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["email", "language", "is_active"]}),
+        (_("Roles"), {"fields": ["groups", "is_staff", "is_superuser"]}),
+        (
+            _("History"),
+            {
+                "fields": [
+                    "date_joined",
+                    "last_login",
+                    "code_of_conduct_accepted_at",
+                    "identity_affirmed_at",
+                ]
+            },
+        ),
+    ]
+    add_fieldsets = [(None, {"fields": ["email", "language", "groups"]})]
+    list_filter = ["is_staff", "is_active", "groups"]
+    filter_horizontal = ["groups"]
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    """Staff maintenance only; opening a profile here is recorded like any staff access."""
+
+    list_display = ["__str__", "country", "skill_level", "onboarded_at"]
+    search_fields = ["display_name", "user__email"]
+    list_filter = ["skill_level", "career_status", "in_expertise_directory"]
+    raw_id_fields = ["user", "city"]
+    filter_horizontal = ["skills"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        profile = self.get_object(request, object_id)
+        if profile is not None:
+            fields = ProfileView(profile, request.user).private_fields_seen()
+            record_access(request.user, profile.user, fields, "admin")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(Invite)
+class InviteAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "email", "uses", "max_uses", "expires_at", "revoked_at"]
+    filter_horizontal = ["groups"]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "staff", "member", "fields", "context"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+admin.site.register(Skill)
+admin.site.register(Connection)
+admin.site.register(DeletionLog)

@@ -1,0 +1,74 @@
+"""What the platform holds about a member, gathered for "download my data".
+
+Each app that stores personal data adds a collector to COLLECTORS (a function
+taking the user and returning JSON-able data) and, if it holds member content,
+a handler to DELETION_HANDLERS. The members app registers its own below.
+"""
+
+from django.utils import timezone
+
+COLLECTORS = {}
+DELETION_HANDLERS = {}
+
+
+def collect(user):
+    data = {"exported_at": timezone.now().isoformat()}
+    for name, collector in COLLECTORS.items():
+        data[name] = collector(user)
+    return data
+
+
+def _account(user):
+    return {
+        "email": user.email,
+        "joined": user.date_joined,
+        "language": user.language,
+        "roles": sorted(user.groups.values_list("name", flat=True)),
+        "consents": {
+            "code_of_conduct_accepted_at": user.code_of_conduct_accepted_at,
+            "self_identification_affirmed_at": user.identity_affirmed_at,
+        },
+    }
+
+
+def _profile(user):
+    profile = getattr(user, "profile", None)
+    if profile is None:
+        return None
+    fields = [
+        "display_name", "pronouns", "bio", "country", "time_zone", "languages", "roles",
+        "skill_level", "career_status", "github", "linkedin", "mastodon", "website",
+        "in_expertise_directory", "expertise_kinds", "expertise_topics", "name_visibility",
+        "location_visibility", "city_visibility", "about_visibility", "career_visibility",
+        "links_visibility", "onboarded_at", "updated_at",
+    ]  # fmt: skip
+    data = {field: getattr(profile, field) for field in fields}
+    data["city"] = profile.city.name if profile.city else None
+    data["skills"] = [skill.name for skill in profile.skills.all()]
+    data["photo"] = profile.photo.name or None
+    return data
+
+
+def _connections(user):
+    return [
+        {"provider": c.provider, "username": c.username, "connected_at": c.connected_at}
+        for c in user.connections.all()
+    ]
+
+
+def _activity(user):
+    return {
+        "invites_used": [
+            {"invite": r.invite.note or r.invite_id, "at": r.redeemed_at}
+            for r in user.invite_redemptions.select_related("invite")
+        ],
+        "staff_access_to_your_private_fields": [
+            {"fields": log.fields, "where": log.context, "at": log.at}
+            for log in user.access_received.all()
+        ],
+    }
+
+
+COLLECTORS.update(
+    {"account": _account, "profile": _profile, "connections": _connections, "activity": _activity}
+)

@@ -1,0 +1,240 @@
+import datetime as dt
+
+from django import forms
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bpd.members import choices, gazetteer
+from bpd.members.models import City, Invite, Profile
+from bpd.members.roles import Role
+from bpd.members.visibility import Visibility
+
+
+class JoinForm(forms.Form):
+    """Extra fields on allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
+
+    accept_code_of_conduct = forms.BooleanField(
+        label=_("I have read the code of conduct and will follow it."),
+        error_messages={"required": _("Please accept the code of conduct to join.")},
+    )
+    affirm_identity = forms.BooleanField(
+        label=_("I identify as a Black Python developer, at any skill level."),
+        error_messages={
+            "required": _("Black Python Devs is a community for people who identify as Black.")
+        },
+    )
+
+    def signup(self, request, user):
+        from bpd.members.services import record_acceptances
+
+        record_acceptances(user=user)
+
+
+class LocationMixin(forms.Form):
+    """Country from a list, city typed and matched against the offline gazetteer."""
+
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    city_name = forms.CharField(
+        label=_("City"),
+        required=False,
+        max_length=100,
+        help_text=_("Type your city's name; we match it against a list of cities, offline."),
+    )
+    city_choice = forms.TypedChoiceField(
+        label=_("Which one?"), required=False, coerce=int, empty_value=None
+    )
+
+    def setup_location(self):
+        self.fields["country"].choices = [("", _("Choose your country")), *choices.countries()]
+        city = self.instance.city if self.instance else None
+        if city and not self.is_bound:
+            self.initial.setdefault("city_name", city.name)
+        self.candidates = []
+
+    def clean_location(self, cleaned):
+        name = (cleaned.get("city_name") or "").strip()
+        country = cleaned.get("country") or None
+        if not name:
+            self.instance.city = None
+            return
+        picked = cleaned.get("city_choice")
+        if picked:
+            city = City.objects.filter(pk=picked).first()
+            if city:
+                self.instance.city = city
+                cleaned["country"] = city.country
+                return
+        matches = list(gazetteer.search(name, country=country, limit=8))
+        exact = [c for c in matches if gazetteer.fold(c.name) == gazetteer.fold(name)]
+        if len(exact) == 1 or (len(matches) == 1):
+            city = (exact or matches)[0]
+            self.instance.city = city
+            cleaned["country"] = city.country
+            return
+        if not matches:
+            self.add_error(
+                "city_name",
+                _(
+                    "We could not find that city. Check the spelling, choose your country, or leave the city empty."
+                ),
+            )
+            return
+        self.candidates = matches
+        self.fields["city_choice"].choices = [(c.pk, f"{c.name} ({c.country})") for c in matches]
+        self.add_error("city_choice", _("Several cities match; choose yours."))
+
+
+class OnboardingForm(LocationMixin, forms.ModelForm):
+    """The one short page after joining."""
+
+    class Meta:
+        model = Profile
+        fields = ["display_name", "pronouns", "country", "languages", "skill_level", "roles"]
+        widgets = {"skill_level": forms.RadioSelect}
+
+    field_order = [
+        "display_name",
+        "pronouns",
+        "country",
+        "city_name",
+        "city_choice",
+        "languages",
+        "skill_level",
+        "roles",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["display_name"].required = True
+        self.setup_location()
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_location(cleaned)
+        return cleaned
+
+
+class ProfileForm(LocationMixin, forms.ModelForm):
+    skills = forms.CharField(
+        label=_("Skills"),
+        required=False,
+        max_length=500,
+        help_text=_("Separate with commas, e.g. Django, pandas, teaching."),
+    )
+
+    class Meta:
+        model = Profile
+        fields = [
+            "display_name", "pronouns", "photo", "bio", "country", "time_zone", "languages",
+            "roles", "skill_level", "career_status", "github", "linkedin", "mastodon", "website",
+            "in_expertise_directory", "expertise_kinds", "expertise_topics",
+            "name_visibility", "location_visibility", "city_visibility", "about_visibility",
+            "career_visibility", "links_visibility",
+        ]  # fmt: skip
+        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["display_name"].required = True
+        self.fields["time_zone"].help_text = _("Filled in from your city; e.g. Africa/Lagos.")
+        self.setup_location()
+        if self.instance.pk and not self.is_bound:
+            self.initial["skills"] = ", ".join(s.name for s in self.instance.skills.all())
+
+    def clean_skills(self):
+        return [name.strip() for name in self.cleaned_data["skills"].split(",") if name.strip()][
+            :30
+        ]
+
+    def clean_time_zone(self):
+        from zoneinfo import available_timezones
+
+        value = self.cleaned_data["time_zone"].strip()
+        if value and value not in available_timezones():
+            raise forms.ValidationError(_("Unknown time zone. Use a name such as Africa/Nairobi."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_location(cleaned)
+        if cleaned.get("in_expertise_directory"):
+            if cleaned.get("name_visibility") != Visibility.PUBLIC:
+                self.add_error(
+                    "name_visibility",
+                    _(
+                        "The public expertise directory shows your name, so make your name public or leave the directory."
+                    ),
+                )
+            if not cleaned.get("expertise_topics"):
+                self.add_error("expertise_topics", _("Say what you can talk or write about."))
+        return cleaned
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    skill = forms.SlugField(label=_("Skill"), required=False)
+    role = forms.ChoiceField(label=_("Role"), required=False)
+    level = forms.ChoiceField(label=_("Python experience"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    open_to_work = forms.BooleanField(label=_("Open to work"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        anything = [("", _("Any"))]
+        self.fields["role"].choices = anything + list(choices.TECH_ROLES)
+        self.fields["level"].choices = anything + list(choices.SkillLevel.choices)
+        self.fields["country"].choices = anything + choices.countries()
+        self.fields["language"].choices = anything + choices.spoken_languages()
+
+
+class ExpertiseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Topic or name"), required=False, max_length=100)
+    kind = forms.ChoiceField(label=_("Available as"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Any")), *list(choices.EXPERTISE_KINDS)]
+
+
+class DeleteAccountForm(forms.Form):
+    published = forms.ChoiceField(
+        label=_("What you published through Black Python Devs"),
+        choices=[
+            ("remove", _("Remove it")),
+            ("anonymise", _("Keep it, shown as by an anonymous member")),
+        ],
+        widget=forms.RadioSelect,
+        initial="remove",
+    )
+    confirm = forms.CharField(
+        label=_("Type DELETE to confirm"),
+        help_text=_("This cannot be undone."),
+    )
+
+    def clean_confirm(self):
+        if self.cleaned_data["confirm"].strip().upper() != "DELETE":
+            raise forms.ValidationError(_("Type DELETE to confirm."))
+        return "DELETE"
+
+
+class InviteForm(forms.ModelForm):
+    groups = forms.ModelMultipleChoiceField(
+        label=_("Roles granted"),
+        queryset=Group.objects.filter(name__in=[r.value for r in Role]).order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=90, initial=14)
+
+    class Meta:
+        model = Invite
+        fields = ["groups", "email", "max_uses", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].label_from_instance = lambda group: Role(group.name).label
+        self.fields["max_uses"].min_value = 1
+
+    def expires_at(self):
+        return timezone.now() + dt.timedelta(days=self.cleaned_data["days"])

@@ -1,0 +1,333 @@
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Group, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bpd.members import choices
+from bpd.members.fields import CodeListField
+from bpd.members.visibility import Visibility
+from bpd.pages import images
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email, password, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password) if password else user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **extra)
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """An account. Sign-in is by emailed code; passwords are unusable by default."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    language = models.CharField(
+        _("language for emails"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    is_staff = models.BooleanField(_("staff"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    code_of_conduct_accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    identity_affirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+
+    def __str__(self):
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = (self.email or "").strip().lower()
+        super().save(*args, **kwargs)
+
+
+class City(models.Model):
+    """A place from the offline gazetteer (GeoNames, cities over 15,000 people)."""
+
+    geonameid = models.PositiveIntegerField(primary_key=True)
+    name = models.CharField(max_length=200)
+    ascii_name = models.CharField(max_length=200, db_index=True)
+    country = models.CharField(max_length=2, db_index=True)
+    admin1 = models.CharField(max_length=20, blank=True)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    timezone = models.CharField(max_length=64)
+    population = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["country", "ascii_name"])]
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+
+    def __str__(self):
+        return f"{self.name}, {self.country}"
+
+
+class Skill(models.Model):
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+
+    def __str__(self):
+        return self.name
+
+
+class ProfileQuerySet(models.QuerySet):
+    def listed(self):
+        """Profiles of active members who have finished onboarding."""
+        return self.filter(user__is_active=True, onboarded_at__isnull=False)
+
+
+class Profile(models.Model):
+    """What a member tells the community about themselves, field group by field group."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
+    bio = models.TextField(_("short bio"), max_length=1000, blank=True)
+    photo = models.ImageField(_("photo"), upload_to="members/originals/", blank=True)
+    photo_small = models.ImageField(upload_to="members/", blank=True, editable=False)
+    photo_source_name = models.CharField(max_length=255, blank=True, editable=False)
+
+    country = models.CharField(_("country"), max_length=2, blank=True, db_index=True)
+    city = models.ForeignKey(
+        City, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("city")
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+
+    languages = CodeListField(_("languages you speak"), choices_source=choices.spoken_languages)
+    roles = CodeListField(_("what you do"), choices_source=choices.tech_roles)
+    skills = models.ManyToManyField(
+        Skill, blank=True, related_name="profiles", verbose_name=_("skills")
+    )
+    skill_level = models.CharField(
+        _("Python experience"), max_length=20, choices=choices.SkillLevel.choices, blank=True
+    )
+    career_status = models.CharField(
+        _("career status"), max_length=20, choices=choices.CareerStatus.choices, blank=True
+    )
+    github = models.URLField("GitHub", blank=True)
+    linkedin = models.URLField("LinkedIn", blank=True)
+    mastodon = models.URLField("Mastodon", blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    in_expertise_directory = models.BooleanField(
+        _("list me in the public expertise directory"), default=False
+    )
+    expertise_kinds = CodeListField(_("I am available as"), choices_source=choices.expertise_kinds)
+    expertise_topics = models.CharField(
+        _("what you can talk or write about"), max_length=300, blank=True
+    )
+
+    name_visibility = models.PositiveSmallIntegerField(
+        _("who sees your name, pronouns and photo"),
+        choices=Visibility.choices,
+        default=Visibility.MEMBERS,
+    )
+    location_visibility = models.PositiveSmallIntegerField(
+        _("who sees your country"), choices=Visibility.choices, default=Visibility.MEMBERS
+    )
+    city_visibility = models.PositiveSmallIntegerField(
+        _("who sees your city and time zone"),
+        choices=Visibility.choices,
+        default=Visibility.ONLY_ME,
+    )
+    about_visibility = models.PositiveSmallIntegerField(
+        _("who sees your bio, roles, skills, level and languages"),
+        choices=Visibility.choices,
+        default=Visibility.MEMBERS,
+    )
+    career_visibility = models.PositiveSmallIntegerField(
+        _("who sees your career status"), choices=Visibility.choices, default=Visibility.LEADERS
+    )
+    links_visibility = models.PositiveSmallIntegerField(
+        _("who sees your links"), choices=Visibility.choices, default=Visibility.MEMBERS
+    )
+
+    onboarded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProfileQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["onboarded_at"]),
+            models.Index(fields=["in_expertise_directory", "name_visibility"]),
+        ]
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self):
+        return self.display_name or f"#{self.user_id}"
+
+    PHOTO_SIZE = 192
+
+    def save(self, *args, **kwargs):
+        if self.photo and self.photo.name != self.photo_source_name:
+            content, _w, _h = images.webp_rendition(self.photo, width=self.PHOTO_SIZE, square=True)
+            self.photo_small.save(f"{self.user_id}.webp", content, save=False)
+            self.photo_source_name = self.photo.name
+        elif not self.photo:
+            self.photo_small = ""
+            self.photo_source_name = ""
+        super().save(*args, **kwargs)
+
+
+class Connection(models.Model):
+    """A linked GitHub or Discord account: shown on the profile, never used to sign in."""
+
+    class Provider(models.TextChoices):
+        GITHUB = "github", "GitHub"
+        DISCORD = "discord", "Discord"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="connections")
+    provider = models.CharField(max_length=20, choices=Provider.choices)
+    external_id = models.CharField(max_length=64)
+    username = models.CharField(max_length=100)
+    connected_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "external_id"], name="connection_unique_account"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "provider"], name="connection_one_per_provider"
+            ),
+        ]
+        verbose_name = _("connected account")
+        verbose_name_plural = _("connected accounts")
+
+    def __str__(self):
+        return f"{self.get_provider_display()}: {self.username}"
+
+
+def _invite_token():
+    return secrets.token_urlsafe(24)
+
+
+class InviteQuerySet(models.QuerySet):
+    def usable(self):
+        return self.filter(
+            revoked_at__isnull=True, expires_at__gt=timezone.now(), uses__lt=models.F("max_uses")
+        )
+
+
+class Invite(models.Model):
+    """A link staff send to grant roles: expires, has a use limit, may be locked to one address."""
+
+    token = models.CharField(max_length=64, unique=True, default=_invite_token, editable=False)
+    groups = models.ManyToManyField(Group, verbose_name=_("roles granted"))
+    email = models.EmailField(
+        _("only for this address"), blank=True, help_text=_("Leave empty for anyone with the link.")
+    )
+    note = models.CharField(_("note for staff"), max_length=200, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
+    max_uses = models.PositiveIntegerField(_("how many people may use it"), default=1)
+    uses = models.PositiveIntegerField(default=0, editable=False)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="invites_created", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = InviteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invite link")
+        verbose_name_plural = _("invite links")
+
+    def __str__(self):
+        return self.note or self.token[:8]
+
+
+class InviteRedemption(models.Model):
+    invite = models.ForeignKey(Invite, on_delete=models.CASCADE, related_name="redemptions")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invite_redemptions")
+    redeemed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["invite", "user"], name="invite_used_once_per_person")
+        ]
+
+    def __str__(self):
+        return f"{self.invite} → {self.user_id}"
+
+
+class AccessLog(models.Model):
+    """A staff member saw a member's private fields (shared only with leaders, or only-me)."""
+
+    staff = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="access_made",
+        verbose_name=_("staff member"),
+    )
+    member = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="access_received", verbose_name=_("member")
+    )
+    fields = models.CharField(_("fields seen"), max_length=300)
+    context = models.CharField(_("where"), max_length=200)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("private-data access")
+        verbose_name_plural = _("private-data access log")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.fields}"
+
+
+class DeletionLog(models.Model):
+    """An account was deleted. Holds no personal data: only when, and anonymous counts."""
+
+    deleted_at = models.DateTimeField(default=timezone.now)
+    member_since_year = models.PositiveSmallIntegerField(null=True)
+    roles = models.CharField(max_length=200, blank=True)
+    published_choice = models.CharField(max_length=20)
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-deleted_at"]
+
+    def __str__(self):
+        return f"{self.deleted_at:%Y-%m-%d}"

@@ -1,0 +1,225 @@
+"""Reads of member data. Every read that shows a profile goes through these,
+so a view cannot show a field its viewer may not see."""
+
+from django.db.models import Q
+
+from bpd.members import choices
+from bpd.members.fields import contains_code
+from bpd.members.models import AccessLog, Profile
+from bpd.members.roles import is_executor
+from bpd.members.visibility import FIELD_GROUPS, Visibility, reach
+from bpd.website import languages
+
+
+class ProfileView:
+    """A profile as one viewer may see it: hidden fields read as empty."""
+
+    def __init__(self, profile, viewer):
+        self.profile = profile
+        self.reach = reach(viewer, profile.user)
+        self.is_self = self.reach == Visibility.ONLY_ME
+
+    def can_see(self, visibility_field):
+        return getattr(self.profile, visibility_field) >= self.reach
+
+    def _get(self, visibility_field, value):
+        return value if self.can_see(visibility_field) else None
+
+    @property
+    def pk(self):
+        return self.profile.pk
+
+    @property
+    def display_name(self):
+        # A listed member whose name is hidden still needs a label.
+        return self._get("name_visibility", self.profile.display_name) or ""
+
+    @property
+    def pronouns(self):
+        return self._get("name_visibility", self.profile.pronouns)
+
+    @property
+    def photo_url(self):
+        photo = self._get("name_visibility", self.profile.photo_small)
+        return photo.url if photo else None
+
+    @property
+    def country(self):
+        return self._get("location_visibility", self.profile.country)
+
+    @property
+    def country_name(self):
+        return languages.country_name(self.country) if self.country else None
+
+    @property
+    def city(self):
+        city = self._get("city_visibility", self.profile.city)
+        return city.name if city else None
+
+    @property
+    def time_zone(self):
+        return self._get("city_visibility", self.profile.time_zone)
+
+    @property
+    def bio(self):
+        return self._get("about_visibility", self.profile.bio)
+
+    @property
+    def roles(self):
+        codes = self._get("about_visibility", self.profile.roles) or []
+        return [choices.label(choices.TECH_ROLES, code) for code in codes]
+
+    @property
+    def skills(self):
+        if not self.can_see("about_visibility"):
+            return []
+        return [skill.name for skill in self.profile.skills.all()]
+
+    @property
+    def skill_level(self):
+        if not self.can_see("about_visibility") or not self.profile.skill_level:
+            return None
+        return self.profile.get_skill_level_display()
+
+    @property
+    def spoken_languages(self):
+        codes = self._get("about_visibility", self.profile.languages) or []
+        names = dict(choices.spoken_languages())
+        return [names.get(code, code) for code in codes]
+
+    @property
+    def career_status(self):
+        if not self.can_see("career_visibility") or not self.profile.career_status:
+            return None
+        return self.profile.get_career_status_display()
+
+    @property
+    def links(self):
+        if not self.can_see("links_visibility"):
+            return []
+        profile = self.profile
+        return [
+            (label, url)
+            for label, url in (
+                ("GitHub", profile.github),
+                ("LinkedIn", profile.linkedin),
+                ("Mastodon", profile.mastodon),
+                ("Website", profile.website),
+            )
+            if url
+        ]
+
+    def private_fields_seen(self):
+        """Fields shown to this viewer that the member did not share with all members."""
+        if self.is_self:
+            return []
+        seen = []
+        for visibility_field, fields in FIELD_GROUPS.items():
+            level = getattr(self.profile, visibility_field)
+            if level < Visibility.MEMBERS and level >= self.reach:
+                seen.extend(fields)
+        return seen
+
+
+def directory(
+    viewer, *, q="", skill="", role="", level="", country="", language="", open_to_work=False
+):
+    """Listed profiles `viewer` may see, filtered only on fields `viewer` may see."""
+    r = reach(viewer)
+    profiles = (
+        Profile.objects.listed()
+        .filter(Q(name_visibility__gte=r) | Q(user=viewer.pk))
+        .select_related("city")
+        .prefetch_related("skills")
+        .order_by("display_name", "pk")
+    )
+    about = Q(about_visibility__gte=r) | Q(user=viewer.pk)
+    if q:
+        profiles = profiles.filter(Q(display_name__icontains=q) | (about & Q(bio__icontains=q)))
+    if skill:
+        profiles = profiles.filter(about, skills__slug=skill)
+    if role:
+        profiles = profiles.filter(about, contains_code("roles", role))
+    if level:
+        profiles = profiles.filter(about, skill_level=level)
+    if language:
+        profiles = profiles.filter(about, contains_code("languages", language))
+    if country:
+        profiles = profiles.filter(
+            Q(location_visibility__gte=r) | Q(user=viewer.pk), country=country
+        )
+    if open_to_work:
+        profiles = profiles.filter(
+            Q(career_visibility__gte=r) | Q(user=viewer.pk),
+            career_status=choices.CareerStatus.OPEN_TO_WORK,
+        )
+    return profiles.distinct() if skill else profiles
+
+
+def expertise_directory(*, q="", kind=""):
+    """The public "amplify voices" list: members who opted in, with their public name."""
+    profiles = (
+        Profile.objects.listed()
+        .filter(in_expertise_directory=True, name_visibility=Visibility.PUBLIC)
+        .order_by("display_name", "pk")
+    )
+    if q:
+        profiles = profiles.filter(Q(display_name__icontains=q) | Q(expertise_topics__icontains=q))
+    if kind:
+        profiles = profiles.filter(contains_code("expertise_kinds", kind))
+    return profiles
+
+
+def profile_for(viewer, pk):
+    """One profile `viewer` may open, or None. Records staff access to private fields."""
+    profile = (
+        directory(viewer)
+        .filter(pk=pk)
+        .select_related("user", "city")
+        .prefetch_related("skills")
+        .first()
+    )
+    if profile is None:
+        return None
+    view = ProfileView(profile, viewer)
+    if is_executor(viewer):
+        record_access(viewer, profile.user, view.private_fields_seen(), "member profile page")
+    return view
+
+
+def record_access(staff, member, fields, context):
+    if fields and staff.pk != member.pk:
+        AccessLog.objects.create(
+            staff=staff, member=member, fields=", ".join(fields), context=context
+        )
+
+
+def leaders_view_fields(profile):
+    """Field values staff may export: everything shared with leaders or wider, nothing else."""
+    view = ProfileView(profile, _LEADER_VIEWER)
+    return {
+        "display_name": view.display_name,
+        "pronouns": view.pronouns or "",
+        "country": view.country or "",
+        "city": view.city or "",
+        "time_zone": view.time_zone or "",
+        "roles": "; ".join(str(r) for r in view.roles),
+        "skills": "; ".join(view.skills),
+        "skill_level": view.skill_level or "",
+        "languages": "; ".join(view.spoken_languages),
+        "career_status": view.career_status or "",
+        "links": " ".join(url for _label, url in view.links),
+    }
+
+
+class _LeaderViewer:
+    """Stands for "some leader" when deciding what staff exports may hold."""
+
+    is_authenticated = True
+    is_staff = True
+    is_superuser = False
+    pk = None
+    _bpd_roles = frozenset({"leader"})
+
+
+_LEADER_VIEWER = _LeaderViewer()

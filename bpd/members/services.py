@@ -1,0 +1,195 @@
+"""Writes that change members' accounts, profiles, roles and data."""
+
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from bpd.members import exports
+from bpd.members.models import (
+    Connection,
+    DeletionLog,
+    Invite,
+    InviteRedemption,
+    Profile,
+    Skill,
+    User,
+)
+from bpd.members.roles import Role
+
+
+def record_acceptances(*, user):
+    """The member accepted the code of conduct and the self-identification statement."""
+    now = timezone.now()
+    user.code_of_conduct_accepted_at = now
+    user.identity_affirmed_at = now
+    user.save(update_fields=["code_of_conduct_accepted_at", "identity_affirmed_at"])
+    Profile.objects.get_or_create(user=user)
+    member_group, _created = Group.objects.get_or_create(name=Role.MEMBER)
+    user.groups.add(member_group)
+
+
+def save_profile(*, profile, form, onboarding=False):
+    """Save a profile form; the time zone defaults to the chosen city's."""
+    with transaction.atomic():
+        profile = form.save(commit=False)
+        if profile.city_id and not profile.time_zone:
+            profile.time_zone = profile.city.timezone
+        if profile.city_id and not profile.country:
+            profile.country = profile.city.country
+        if onboarding and profile.onboarded_at is None:
+            profile.onboarded_at = timezone.now()
+        profile.save()
+        if "skills" in form.cleaned_data:
+            set_skills(profile=profile, names=form.cleaned_data["skills"])
+    return profile
+
+
+def set_skills(*, profile, names):
+    skills = []
+    for name in names:
+        slug = slugify(name)[:60]
+        if slug:
+            skills.append(Skill.objects.get_or_create(slug=slug, defaults={"name": name[:60]})[0])
+    profile.skills.set(skills)
+
+
+class InviteError(Exception):
+    pass
+
+
+def create_invite(*, created_by, groups, expires_at, max_uses=1, email="", note=""):
+    with transaction.atomic():
+        invite = Invite.objects.create(
+            created_by=created_by,
+            expires_at=expires_at,
+            max_uses=max_uses,
+            email=email.lower(),
+            note=note,
+        )
+        invite.groups.set(groups)
+    return invite
+
+
+def redeem_invite(*, invite, user):
+    """Grant the invite's roles to `user`. Raises InviteError with a reason a person can read."""
+    with transaction.atomic():
+        invite = Invite.objects.select_for_update().get(pk=invite.pk)
+        if InviteRedemption.objects.filter(invite=invite, user=user).exists():
+            raise InviteError(_("You have already used this invite."))
+        if invite.revoked_at:
+            raise InviteError(_("This invite has been withdrawn."))
+        if invite.expires_at <= timezone.now():
+            raise InviteError(_("This invite has expired."))
+        if invite.uses >= invite.max_uses:
+            raise InviteError(_("This invite has been used as many times as it allows."))
+        if invite.email and invite.email != user.email.lower():
+            raise InviteError(_("This invite is for a different email address."))
+        groups = list(invite.groups.all())
+        user.groups.add(*groups)
+        if any(group.name == Role.EXECUTOR for group in groups):
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        Invite.objects.filter(pk=invite.pk).update(uses=F("uses") + 1)
+        InviteRedemption.objects.create(invite=invite, user=user)
+    return groups
+
+
+def revoke_invite(*, invite):
+    invite.revoked_at = timezone.now()
+    invite.save(update_fields=["revoked_at"])
+
+
+def connect_account(*, user, provider, external_id, username):
+    """Link an outside account. Raises InviteError-like ValueError if someone else linked it."""
+    taken = Connection.objects.filter(provider=provider, external_id=external_id).exclude(user=user)
+    if taken.exists():
+        raise ValueError(_("That account is already connected to another member."))
+    connection, _created = Connection.objects.update_or_create(
+        user=user,
+        provider=provider,
+        defaults={"external_id": external_id, "username": username, "connected_at": timezone.now()},
+    )
+    return connection
+
+
+@dataclass
+class Export:
+    filename: str
+    content: bytes
+
+
+def export_member_data(*, user):
+    """Everything the platform holds about `user`, as a zip of JSON and readable Markdown."""
+    data = exports.collect(user)
+    document = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    readable = render_to_string("members/export.md", {"data": data, "user": user})
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.json", document)
+        archive.writestr("data.md", readable)
+        profile = getattr(user, "profile", None)
+        if profile and profile.photo:
+            with profile.photo.open("rb") as photo:
+                archive.writestr(
+                    "photo" + profile.photo.name[profile.photo.name.rfind(".") :], photo.read()
+                )
+    stamp = timezone.now().strftime("%Y-%m-%d")
+    return Export(filename=f"black-python-devs-data-{stamp}.zip", content=buffer.getvalue())
+
+
+class PublishedContent:
+    """What to do with a departing member's published work."""
+
+    REMOVE = "remove"
+    ANONYMISE = "anonymise"
+
+
+def delete_account(*, user, published=PublishedContent.REMOVE):
+    """Remove the member and their personal data; keep only an anonymous record.
+
+    Apps that hold member content register a handler in `exports.DELETION_HANDLERS`;
+    each receives the user and the member's choice for published work and
+    returns a count for the log.
+    """
+    with transaction.atomic():
+        counts = {}
+        for name, handler in exports.DELETION_HANDLERS.items():
+            counts[name] = handler(user, published)
+        profile = getattr(user, "profile", None)
+        files = []
+        if profile:
+            files = [f for f in (profile.photo, profile.photo_small) if f]
+        DeletionLog.objects.create(
+            member_since_year=user.date_joined.year,
+            roles=",".join(sorted(user.groups.values_list("name", flat=True))),
+            published_choice=published,
+            counts=counts,
+        )
+        user.delete()
+    for file in files:
+        file.storage.delete(file.name)
+
+
+EXECUTOR_APPS = ["pages", "news", "website", "members"]
+
+
+def ensure_groups():
+    """Create a group per role; executors may maintain the site's content and members in the admin."""
+    from django.contrib.auth.models import Permission
+
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+    executors = Group.objects.get(name=Role.EXECUTOR)
+    executors.permissions.set(Permission.objects.filter(content_type__app_label__in=EXECUTOR_APPS))
+
+
+__all__ = ["User"]

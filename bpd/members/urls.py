@@ -1,0 +1,36 @@
+from django.urls import path
+
+from bpd.members import views
+
+app_name = "members"
+urlpatterns = [
+    path("members/", views.home, name="home"),
+    path("members/welcome/", views.onboarding, name="onboarding"),
+    path("members/profile/", views.edit_profile, name="edit_profile"),
+    path("members/directory/", views.directory, name="directory"),
+    path("members/<int:pk>/", views.profile_detail, name="profile"),
+    path("members/connections/", views.connections, name="connections"),
+    path(
+        "members/connections/<str:provider>/start/", views.connection_start, name="connection_start"
+    ),
+    path(
+        "members/connections/<str:provider>/callback/",
+        views.connection_callback,
+        name="connection_callback",
+    ),
+    path(
+        "members/connections/<str:provider>/remove/",
+        views.connection_remove,
+        name="connection_remove",
+    ),
+    path("members/my-data/", views.my_data, name="my_data"),
+    path("members/delete/", views.delete_account, name="delete_account"),
+    path("invite/<str:token>/", views.invite, name="invite"),
+    path("experts/", views.expertise, name="expertise"),
+    path("staff/", views.staff_home, name="staff_home"),
+    path("staff/members/", views.staff_members, name="staff_members"),
+    path("staff/invites/", views.staff_invites, name="staff_invites"),
+    path("staff/invites/<int:pk>/revoke/", views.staff_invite_revoke, name="staff_invite_revoke"),
+    path("staff/audit/", views.staff_audit, name="staff_audit"),
+    path("dev/sign-in-as/", views.demo_sign_in, name="demo_sign_in"),
+]

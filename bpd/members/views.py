@@ -1,0 +1,348 @@
+import csv
+import secrets
+
+from allauth.account.internal.flows.login_by_code import LoginCodeVerificationProcess
+from allauth.account.views import SignupView
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required, user_passes_test
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bpd.members import selectors, services
+from bpd.members.clients.discord import client_for
+from bpd.members.clients.http import ServiceError
+from bpd.members.forms import (
+    DeleteAccountForm,
+    DirectoryFilterForm,
+    ExpertiseFilterForm,
+    InviteForm,
+    OnboardingForm,
+    ProfileForm,
+)
+from bpd.members.models import AccessLog, Connection, Invite, Profile
+from bpd.members.roles import Role, is_executor, role_names
+from bpd.website.models import SiteSettings
+
+PER_PAGE = 24
+executor_required = user_passes_test(is_executor)
+
+
+class JoinView(SignupView):
+    """allauth's sign-up, except that a known address gets a sign-in code instead of an error."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        user = get_user_model().objects.filter(email__iexact=email).first()
+        if user is not None:
+            LoginCodeVerificationProcess.initiate(request=self.request, user=user, email=email)
+            messages.info(
+                self.request, _("You already have an account, so we sent you a sign-in code.")
+            )
+            return redirect("account_confirm_login_code")
+        return super().form_valid(form)
+
+
+def _profile(user):
+    profile, _created = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+@login_required
+def home(request):
+    profile = _profile(request.user)
+    if profile.onboarded_at is None:
+        return redirect("members:onboarding")
+    view = selectors.ProfileView(profile, request.user)
+    roles = [Role(name).label for name in sorted(role_names(request.user)) if name in Role.values]
+    return render(request, "members/home.html", {"view": view, "profile": profile, "roles": roles})
+
+
+@login_required
+def onboarding(request):
+    profile = _profile(request.user)
+    form = OnboardingForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        services.save_profile(profile=profile, form=form, onboarding=True)
+        messages.success(request, _("Welcome to Black Python Devs! Your profile is ready."))
+        return redirect("members:home")
+    return render(request, "members/onboarding.html", {"form": form})
+
+
+@login_required
+def edit_profile(request):
+    profile = _profile(request.user)
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        services.save_profile(profile=profile, form=form, onboarding=True)
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("members:home")
+    return render(request, "members/edit_profile.html", {"form": form})
+
+
+@login_required
+def directory(request):
+    form = DirectoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    profiles = selectors.directory(request.user, **{k: v for k, v in filters.items() if v})
+    page = Paginator(profiles, PER_PAGE).get_page(request.GET.get("page"))
+    views = [selectors.ProfileView(profile, request.user) for profile in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "members/directory.html",
+        {"form": form, "page_obj": page, "views": views, "query": query.urlencode()},
+    )
+
+
+@login_required
+def profile_detail(request, pk):
+    view = selectors.profile_for(request.user, pk)
+    if view is None:
+        raise Http404
+    connections = view.profile.user.connections.all() if view.can_see("links_visibility") else []
+    return render(request, "members/profile.html", {"view": view, "connections": connections})
+
+
+def expertise(request):
+    form = ExpertiseFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    profiles = selectors.expertise_directory(**{k: v for k, v in filters.items() if v})
+    page = Paginator(profiles, PER_PAGE).get_page(request.GET.get("page"))
+    views = [selectors.ProfileView(profile, request.user) for profile in page.object_list]
+    return render(
+        request, "members/expertise.html", {"form": form, "page_obj": page, "views": views}
+    )
+
+
+# Connections ---------------------------------------------------------------
+
+PROVIDERS = [Connection.Provider.GITHUB, Connection.Provider.DISCORD]
+
+
+@login_required
+def connections(request):
+    existing = {c.provider: c for c in request.user.connections.all()}
+    rows = []
+    for provider in PROVIDERS:
+        client = client_for(provider)
+        rows.append({"provider": provider, "client": client, "connection": existing.get(provider)})
+    invite_url = SiteSettings.load()["settings"].discord_invite_url
+    return render(
+        request, "members/connections.html", {"rows": rows, "discord_invite_url": invite_url}
+    )
+
+
+def _callback_url(request, provider):
+    return request.build_absolute_uri(reverse("members:connection_callback", args=[provider]))
+
+
+@login_required
+@require_POST
+def connection_start(request, provider):
+    if provider not in PROVIDERS:
+        raise Http404
+    client = client_for(provider)
+    if not client.configured:
+        messages.error(request, _("Connecting this account is not set up on this site yet."))
+        return redirect("members:connections")
+    state = secrets.token_urlsafe(16)
+    request.session[f"connect-{provider}"] = state
+    return redirect(
+        client.authorize_url(redirect_uri=_callback_url(request, provider), state=state)
+    )
+
+
+@login_required
+def connection_callback(request, provider):
+    if provider not in PROVIDERS:
+        raise Http404
+    expected = request.session.pop(f"connect-{provider}", None)
+    if not expected or request.GET.get("state") != expected or not request.GET.get("code"):
+        messages.error(
+            request, _("That connection attempt expired or was not started here. Try again.")
+        )
+        return redirect("members:connections")
+    client = client_for(provider)
+    try:
+        token = client.exchange_code(
+            code=request.GET["code"], redirect_uri=_callback_url(request, provider)
+        )
+        account = client.account(token)
+        services.connect_account(
+            user=request.user,
+            provider=provider,
+            external_id=account["id"],
+            username=account["username"],
+        )
+        if provider == Connection.Provider.DISCORD and client.can_add_to_server:
+            client.add_to_server(user_id=account["id"], token=token)
+            messages.success(request, _("Discord connected, and you have joined our server."))
+        else:
+            messages.success(request, _("Account connected."))
+    except ServiceError:
+        messages.error(
+            request, _("We could not reach the service. Nothing was changed; try again later.")
+        )
+    except ValueError as error:
+        messages.error(request, str(error))
+    return redirect("members:connections")
+
+
+@login_required
+@require_POST
+def connection_remove(request, provider):
+    request.user.connections.filter(provider=provider).delete()
+    messages.success(request, _("Account disconnected."))
+    return redirect("members:connections")
+
+
+# Own your data ------------------------------------------------------------
+
+
+@login_required
+def my_data(request):
+    if request.method == "POST":
+        export = services.export_member_data(user=request.user)
+        response = HttpResponse(export.content, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+        return response
+    return render(request, "members/my_data.html")
+
+
+@login_required
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.delete_account(user=request.user, published=form.cleaned_data["published"])
+        messages.success(
+            request, _("Your account and personal data have been deleted. Goodbye, and thank you.")
+        )
+        return redirect("pages:home")
+    return render(request, "members/delete_account.html", {"form": form})
+
+
+# Invites -------------------------------------------------------------------
+
+
+def invite(request, token):
+    invite = get_object_or_404(Invite.objects.prefetch_related("groups"), token=token)
+    roles = [Role(group.name).label for group in invite.groups.all() if group.name in Role.values]
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('account_request_login_code')}?next={request.path}")
+        try:
+            services.redeem_invite(invite=invite, user=request.user)
+        except services.InviteError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Welcome! Your new roles are active."))
+            return redirect("members:home")
+    return render(request, "members/invite.html", {"invite": invite, "roles": roles})
+
+
+# Staff ---------------------------------------------------------------------
+
+
+@executor_required
+def staff_home(request):
+    return render(request, "members/staff/home.html")
+
+
+@executor_required
+def staff_members(request):
+    form = DirectoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    profiles = selectors.directory(request.user, **{k: v for k, v in filters.items() if v})
+    if request.GET.get("format") == "csv":
+        return _members_csv(request, profiles.select_related("user"))
+    page = Paginator(profiles, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    rows = [selectors.ProfileView(profile, request.user) for profile in page.object_list]
+    return render(
+        request,
+        "members/staff/members.html",
+        {"form": form, "page_obj": page, "rows": rows, "query": query.urlencode()},
+    )
+
+
+def _members_csv(request, profiles):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="members.csv"'
+    writer = None
+    logs = []
+    for profile in profiles:
+        row = selectors.leaders_view_fields(profile)
+        if writer is None:
+            writer = csv.DictWriter(response, fieldnames=list(row))
+            writer.writeheader()
+        writer.writerow(row)
+        fields = selectors.ProfileView(profile, request.user).private_fields_seen()
+        if fields:
+            logs.append(
+                AccessLog(
+                    staff=request.user,
+                    member=profile.user,
+                    fields=", ".join(fields),
+                    context="CSV export",
+                )
+            )
+    AccessLog.objects.bulk_create(logs)
+    return response
+
+
+@executor_required
+def staff_invites(request):
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        invite = services.create_invite(
+            created_by=request.user,
+            groups=form.cleaned_data["groups"],
+            expires_at=form.expires_at(),
+            max_uses=form.cleaned_data["max_uses"],
+            email=form.cleaned_data["email"],
+            note=form.cleaned_data["note"],
+        )
+        link = request.build_absolute_uri(reverse("members:invite", args=[invite.token]))
+        messages.success(request, _("Invite created. Send this link: %(link)s") % {"link": link})
+        return redirect("members:staff_invites")
+    invites = Invite.objects.select_related("created_by").prefetch_related("groups")[:100]
+    return render(request, "members/staff/invites.html", {"form": form, "invites": invites})
+
+
+@executor_required
+@require_POST
+def staff_invite_revoke(request, pk):
+    services.revoke_invite(invite=get_object_or_404(Invite, pk=pk))
+    messages.success(request, _("Invite withdrawn."))
+    return redirect("members:staff_invites")
+
+
+@executor_required
+def staff_audit(request):
+    logs = AccessLog.objects.select_related("staff", "member__profile")
+    page = Paginator(logs, 50).get_page(request.GET.get("page"))
+    return render(request, "members/staff/audit.html", {"page_obj": page})
+
+
+# Development only ----------------------------------------------------------
+
+
+def demo_sign_in(request):
+    if not settings.DEMO_SIGN_IN:
+        raise Http404
+    demo = get_user_model().objects.filter(
+        email__endswith="@demo.blackpythondevs.test", email__startswith="demo-"
+    )
+    if request.method == "POST":
+        user = get_object_or_404(demo, pk=request.POST.get("user"))
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("members:home")
+    return render(request, "members/demo_sign_in.html", {"accounts": demo.order_by("email")})
