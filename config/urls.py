@@ -23,7 +23,10 @@ urlpatterns += i18n_patterns(
     # Our join page replaces allauth's sign-up view; the rest of allauth is used as is.
     path("accounts/signup/", JoinView.as_view(), name="account_signup"),
     # Sign-in is by code only; the password form is never shown.
-    path("accounts/login/", RedirectView.as_view(pattern_name="account_request_login_code", query_string=True)),
+    path(
+        "accounts/login/",
+        RedirectView.as_view(pattern_name="account_request_login_code", query_string=True),
+    ),
     path("accounts/", include("allauth.urls")),
     path("", include("bpd.members.urls")),
     # Pages last: their catch-all pattern takes any path nothing else claimed.

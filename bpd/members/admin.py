@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bpd.members.models import AccessLog, Connection, DeletionLog, Invite, Profile, Skill, User
 from bpd.members.selectors import ProfileView, record_access
+from bpd.website.forms import URL_FIELD_OVERRIDES
 
 
 @admin.register(User)
@@ -39,6 +40,7 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELD_OVERRIDES
     """Staff maintenance only; opening a profile here is recorded like any staff access."""
 
     list_display = ["__str__", "country", "skill_level", "onboarded_at"]

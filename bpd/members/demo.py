@@ -4,6 +4,7 @@ every visibility setting. Deterministic for a given seed. Development and benchm
 import datetime as dt
 import random
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
@@ -85,6 +86,7 @@ def create_demo_members(count=300, seed=2024):
                 identity_affirmed_at=now,
                 date_joined=now - dt.timedelta(days=rng.randint(0, 900)),
             )
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
             user.groups.add(groups[Role.MEMBER])
             extra_role = role or (rng.choice(ROLE_ACCOUNTS[1:]) if rng.random() < 0.08 else None)
             if extra_role and extra_role != Role.MEMBER:

@@ -9,6 +9,7 @@ from bpd.members import choices, gazetteer
 from bpd.members.models import City, Invite, Profile
 from bpd.members.roles import Role
 from bpd.members.visibility import Visibility
+from bpd.website.forms import https_urls
 
 
 class JoinForm(forms.Form):
@@ -51,6 +52,14 @@ class LocationMixin(forms.Form):
         if city and not self.is_bound:
             self.initial.setdefault("city_name", city.name)
         self.candidates = []
+        if self.is_bound and self.data.get("city_name"):
+            # Offer the same candidates the person was shown, so their pick validates.
+            matches = gazetteer.search(
+                self.data["city_name"], country=self.data.get("country") or None, limit=8
+            )
+            self.fields["city_choice"].choices = [
+                (c.pk, f"{c.name} ({c.country})") for c in matches
+            ]
 
     def clean_location(self, cleaned):
         name = (cleaned.get("city_name") or "").strip()
@@ -125,6 +134,7 @@ class ProfileForm(LocationMixin, forms.ModelForm):
 
     class Meta:
         model = Profile
+        formfield_callback = https_urls
         fields = [
             "display_name", "pronouns", "photo", "bio", "country", "time_zone", "languages",
             "roles", "skill_level", "career_status", "github", "linkedin", "mastodon", "website",

@@ -16,7 +16,7 @@ class ProfileView:
 
     def __init__(self, profile, viewer):
         self.profile = profile
-        self.reach = reach(viewer, profile.user)
+        self.reach = reach(viewer, profile.user_id)
         self.is_self = self.reach == Visibility.ONLY_ME
 
     def can_see(self, visibility_field):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required, user_passes_test
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,7 +31,18 @@ from bpd.members.roles import Role, is_executor, role_names
 from bpd.website.models import SiteSettings
 
 PER_PAGE = 24
-executor_required = user_passes_test(is_executor)
+
+
+def executor_required(view):
+    """Executors only: others are sent to sign in, or refused if already signed in."""
+    tested = user_passes_test(is_executor)(view)
+
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated and not is_executor(request.user):
+            raise PermissionDenied
+        return tested(request, *args, **kwargs)
+
+    return wrapper
 
 
 class JoinView(SignupView):

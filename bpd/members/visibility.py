@@ -18,9 +18,9 @@ class Visibility(models.IntegerChoices):
     PUBLIC = 3, _("Everyone (public)")
 
 
-def reach(viewer, owner=None):
-    """The narrowest audience `viewer` belongs to, for a profile owned by `owner`."""
-    if owner is not None and viewer.is_authenticated and viewer.pk == owner.pk:
+def reach(viewer, owner_id=None):
+    """The narrowest audience `viewer` belongs to, for a profile whose user id is `owner_id`."""
+    if owner_id is not None and viewer.is_authenticated and viewer.pk == owner_id:
         return Visibility.ONLY_ME
     if is_leader_or_staff(viewer):
         return Visibility.LEADERS

@@ -10,6 +10,7 @@ from reversion.admin import VersionAdmin
 
 from bpd.pages import markdown
 from bpd.pages.models import Page, TeamMember, TeamMemberTranslation
+from bpd.website.forms import URL_FIELD_OVERRIDES
 
 
 class PreviewAdminMixin:
@@ -87,6 +88,7 @@ class TeamMemberTranslationInline(admin.StackedInline):
 
 @admin.register(TeamMember)
 class TeamMemberAdmin(VersionAdmin):
+    formfield_overrides = URL_FIELD_OVERRIDES
     list_display = ["name", "role", "city", "country", "order", "active"]
     list_editable = ["order", "active"]
     inlines = [TeamMemberTranslationInline]

@@ -1,0 +1,139 @@
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from bpd.members import gazetteer
+from bpd.members.models import City
+from tests.factories import CityFactory, ProfileFactory, UserFactory
+
+
+@pytest.fixture
+def signed_in(client, db):
+    profile = ProfileFactory(display_name="Me")
+    client.force_login(profile.user)
+    return client, profile
+
+
+def form_data(**overrides):
+    data = {
+        "display_name": "Me",
+        "country": "NG",
+        "name_visibility": 2,
+        "location_visibility": 2,
+        "city_visibility": 0,
+        "about_visibility": 2,
+        "career_visibility": 1,
+        "links_visibility": 2,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_choosing_a_city_sets_country_and_time_zone(signed_in):
+    client, profile = signed_in
+    CityFactory(name="Nairobi", country="KE", timezone="Africa/Nairobi")
+
+    response = client.post("/members/profile/", form_data(country="", city_name="nairobi"))
+
+    assert response.status_code == 302
+    profile.refresh_from_db()
+    assert profile.city.name == "Nairobi"
+    assert profile.country == "KE"
+    assert profile.time_zone == "Africa/Nairobi"
+
+
+def test_ambiguous_city_asks_which_one(signed_in):
+    client, profile = signed_in
+    first = CityFactory(name="Springfield", country="US", timezone="America/Chicago")
+    CityFactory(name="Springfield", country="US", timezone="America/New_York", population=10)
+
+    response = client.post("/members/profile/", form_data(country="US", city_name="Springfield"))
+
+    assert response.status_code == 200
+    assert "Several cities match" in response.text
+    response = client.post(
+        "/members/profile/", form_data(country="US", city_name="Springfield", city_choice=first.pk)
+    )
+    assert response.status_code == 302
+    profile.refresh_from_db()
+    assert profile.city == first
+
+
+def test_unknown_city_is_a_clear_error(signed_in):
+    client, _profile = signed_in
+
+    response = client.post("/members/profile/", form_data(city_name="Atlantis"))
+
+    assert "We could not find that city" in response.text
+
+
+def test_skills_and_photo_are_saved_and_photo_resized(signed_in):
+    client, profile = signed_in
+    buffer = BytesIO()
+    Image.new("RGB", (900, 600), (10, 200, 30)).save(buffer, "PNG")
+
+    client.post(
+        "/members/profile/",
+        form_data(
+            skills="Django, pandas , ", photo=SimpleUploadedFile("me.png", buffer.getvalue())
+        ),
+    )
+
+    profile.refresh_from_db()
+    assert sorted(profile.skills.values_list("name", flat=True)) == ["Django", "pandas"]
+    assert profile.photo_small.name.endswith(".webp")
+    with Image.open(profile.photo_small) as small:
+        assert small.size == (192, 192)
+
+
+def test_expertise_directory_needs_public_name_and_topics(signed_in):
+    client, _profile = signed_in
+
+    response = client.post("/members/profile/", form_data(in_expertise_directory="on"))
+
+    assert "make your name public" in response.text
+    assert "Say what you can talk or write about" in response.text
+
+
+def test_bad_time_zone_is_rejected(signed_in):
+    client, _profile = signed_in
+
+    response = client.post("/members/profile/", form_data(time_zone="Mars/Olympus"))
+
+    assert "Unknown time zone" in response.text
+
+
+def test_gazetteer_search_ignores_accents_and_case(db):
+    CityFactory(
+        name="São Paulo",
+        ascii_name=gazetteer.fold("São Paulo"),
+        country="BR",
+        population=12_000_000,
+    )
+    CityFactory(name="Sapporo", ascii_name="sapporo", country="JP", population=2_000_000)
+
+    assert [c.name for c in gazetteer.search("sao p")] == ["São Paulo"]
+    assert [c.name for c in gazetteer.search("SA")] == ["São Paulo", "Sapporo"]
+    assert [c.name for c in gazetteer.search("sa", country="JP")] == ["Sapporo"]
+    assert list(gazetteer.search("s")) == []
+
+
+def test_gazetteer_loads_offline_data(db):
+    count = gazetteer.load()
+
+    assert count > 30000
+    lagos = City.objects.get(name="Lagos", country="NG")
+    assert lagos.timezone == "Africa/Lagos"
+    assert gazetteer.load() == 0  # already loaded
+
+
+def test_onboarding_requires_a_name(client, db):
+    user = UserFactory()
+    client.force_login(user)
+
+    response = client.post("/members/welcome/", {"display_name": ""})
+
+    assert response.status_code == 200
+    assert "errorlist" in response.text
