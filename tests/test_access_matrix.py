@@ -107,7 +107,7 @@ def world(db):
         career_status="open",
         roles=["security"],
         in_expertise_directory=True,
-        **{field: value for field, value in MARKERS.items()},
+        **MARKERS,
         **dict.fromkeys(("name_visibility", "location_visibility", "city_visibility", "about_visibility", "career_visibility", "links_visibility"), Visibility.ONLY_ME),
     )  # fmt: skip
     Connection.objects.create(
@@ -154,8 +154,7 @@ def urls_to_visit(kwargs):
     return visits
 
 
-def test_every_project_url_has_an_expectation(world):
-    _users, kwargs = world
+def test_every_project_url_has_an_expectation(db):
     ours = {n for n in project_url_names() if not n.startswith("account_") and n != "admin:index"}
     ours |= {n for n in EXPECTED if n.startswith("account_")}
 

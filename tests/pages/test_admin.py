@@ -7,7 +7,7 @@ from bpd.pages.models import Page
 
 @pytest.fixture
 def editor(db):
-    return get_user_model().objects.create_superuser("editor", "editor@example.com", "pw")
+    return get_user_model().objects.create_superuser("editor@example.com", "pw")
 
 
 def page_form(**overrides):
@@ -35,7 +35,7 @@ def test_editor_change_is_recorded_and_can_be_restored(client, editor):
     assert versions.count() == 2
     assert {v.revision.user for v in versions} == {editor}
     history = client.get(f"/admin/pages/page/{page.pk}/history/").text
-    assert "editor" in history
+    assert "editor@example.com" in history
     assert "Changed Body" in history
 
     oldest = versions.last()
@@ -65,7 +65,7 @@ def test_preview_renders_unsaved_edits_without_saving(client, editor):
 
 
 def test_preview_refuses_people_who_are_not_staff(client, db):
-    user = get_user_model().objects.create_user("member", "m@example.com", "pw")
+    user = get_user_model().objects.create_user("m@example.com")
     client.force_login(user)
 
     response = client.post("/admin/pages/page/preview/", page_form())
