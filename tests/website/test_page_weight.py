@@ -18,6 +18,10 @@ PUBLIC_PATHS = [
     "news/",
     "news/welcome-to-the-new-site/",
     "news/tag/community/",
+    "code-of-conduct/",
+    "experts/",
+    "accounts/signup/",
+    "accounts/login/code/",
 ]
 
 
