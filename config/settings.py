@@ -119,6 +119,14 @@ DISCORD_MEMBER_ROLE_ID = os.environ.get("DISCORD_MEMBER_ROLE_ID", "")
 DISCORD_URL = os.environ.get("DISCORD_URL", "https://discord.com")
 DISCORD_API_URL = os.environ.get("DISCORD_API_URL", "https://discord.com/api/v10")
 
+# The Fund's visa check: the appointment wait assumed where no published data exists
+# (None: the verdict is "unknown" until staff import wait times).
+FUND_DEFAULT_WAIT_DAYS = (
+    int(os.environ["BPD_FUND_DEFAULT_WAIT_DAYS"])
+    if os.environ.get("BPD_FUND_DEFAULT_WAIT_DAYS")
+    else None
+)
+
 # Development only: a page that signs in as any demo account without a code.
 DEMO_SIGN_IN = env_bool("BPD_DEMO_SIGN_IN", DEBUG) and not PRODUCTION
 

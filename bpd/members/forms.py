@@ -48,7 +48,7 @@ class LocationMixin(forms.Form):
 
     def setup_location(self):
         self.fields["country"].choices = [("", _("Choose your country")), *choices.countries()]
-        city = self.instance.city if self.instance else None
+        city = getattr(self.instance, "city", None)
         if city and not self.is_bound:
             self.initial.setdefault("city_name", city.name)
         self.candidates = []

@@ -27,7 +27,7 @@ def site(request):
         )
     data = SiteSettings.load()
     return {
-        "site": data["settings"],
+        "site_settings": data["settings"],
         "social_links": data["social_links"],
         "language_links": links,
         "menu": selectors.menu(current),

@@ -17,7 +17,9 @@ def latest_code():
     return CODE.search(mail.outbox[-1].body).group(1)
 
 
-def test_join_onboard_edit_and_visibility_seen_by_another_member(browser, live_server, transactional_db):
+def test_join_onboard_edit_and_visibility_seen_by_another_member(
+    browser, live_server, transactional_db
+):
     CityFactory(name="Accra", ascii_name="accra", country="GH", timezone="Africa/Accra")
     other = ProfileFactory(user__email="kwame@example.com", display_name="Kwame")
     base = live_server.url
@@ -66,7 +68,9 @@ def test_join_onboard_edit_and_visibility_seen_by_another_member(browser, live_s
 
     # She hides her bio again ("only me"): Kwame no longer sees it, at once.
     page.goto(base + "/members/profile/")
-    page.get_by_label("Who sees your bio, roles, skills, level and languages").select_option(label="Only me")
+    page.get_by_label("Who sees your bio, roles, skills, level and languages").select_option(
+        label="Only me"
+    )
     page.get_by_role("button", name="Save").click()
     context.close()
     other_page.reload()

@@ -6,7 +6,9 @@ from bpd.members.demo import create_demo_members
 
 
 class Command(BaseCommand):
-    help = "Create demo members across many countries, every role and visibility (development only)."
+    help = (
+        "Create demo members across many countries, every role and visibility (development only)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--count", type=int, default=300)

@@ -1,0 +1,25 @@
+"""Email to a member, in the member's language, as text and HTML.
+
+Each email is a folder of templates: `<name>/subject.txt`, `body.txt`, `body.html`.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+def send(user, name, context):
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        context = {
+            **context,
+            "user": user,
+            "site_url": settings.SITE_URL,
+            "LANGUAGE_CODE": translation.get_language(),
+        }
+        subject = " ".join(render_to_string(f"{name}/subject.txt", context).split())
+        text = render_to_string(f"{name}/body.txt", context)
+        html = render_to_string(f"{name}/body.html", context)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
