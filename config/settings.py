@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "bpd.pages",
     "bpd.news",
     "bpd.members",
+    "bpd.fund",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

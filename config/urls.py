@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     ),
     path("accounts/", include("allauth.urls")),
     path("", include("bpd.members.urls")),
+    path("fund/", include("bpd.fund.urls")),
     # Pages last: their catch-all pattern takes any path nothing else claimed.
     path("", include("bpd.pages.urls")),
     prefix_default_language=False,

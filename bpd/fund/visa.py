@@ -35,7 +35,37 @@ class Verdict(StrEnum):
 VERDICT_ORDER = [Verdict.NOT_FEASIBLE, Verdict.AT_RISK, Verdict.UNKNOWN, Verdict.FEASIBLE]
 
 SCHENGEN = frozenset(
-    "AT BE CH CZ DE DK EE ES FI FR GR HR HU IS IT LI LT LU LV MT NL NO PL PT SE SI SK BG RO".split()
+    [
+        "AT",
+        "BE",
+        "CH",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IS",
+        "IT",
+        "LI",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "NO",
+        "PL",
+        "PT",
+        "SE",
+        "SI",
+        "SK",
+        "BG",
+        "RO",
+    ]
 )
 
 

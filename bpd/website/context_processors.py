@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import translate_url
 
-from bpd.members.roles import is_executor
+from bpd.members.roles import Role, has_role, is_executor
 from bpd.pages import selectors
 from bpd.website import languages
 from bpd.website.models import SiteSettings
@@ -33,5 +33,6 @@ def site(request):
         "menu": selectors.menu(current),
         "site_url": settings.SITE_URL,
         "is_executor": is_executor(request.user) if hasattr(request, "user") else False,
+        "is_treasurer": hasattr(request, "user") and has_role(request.user, Role.TREASURER),
         "demo_sign_in": settings.DEMO_SIGN_IN,
     }

@@ -39,6 +39,7 @@ class Command(BaseCommand):
             load_site_settings(yaml.safe_load((content / "site.yaml").read_text(encoding="utf-8")))
         self.stdout.write(f"Leadership team: {team} added.")
         call_command("load_gazetteer", stdout=self.stdout)
+        call_command("load_visa_requirements", "--if-empty", stdout=self.stdout)
         from bpd.members.services import ensure_groups
 
         ensure_groups()
@@ -53,4 +54,7 @@ class Command(BaseCommand):
 
             created = create_demo_posts()
             self.stdout.write(f"Demo news posts: {created} added.")
+            from bpd.fund.demo import create_demo_fund
+
+            self.stdout.write(f"Demo Fund applications: {create_demo_fund()} added.")
         self.stdout.write(self.style.SUCCESS("Site content loaded."))

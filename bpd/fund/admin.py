@@ -1,0 +1,82 @@
+from django.contrib import admin
+
+from bpd.fund.models import (
+    Application,
+    AuditEvent,
+    Booking,
+    Criterion,
+    Event,
+    ExchangeRate,
+    Round,
+    RoundText,
+    VisaDataset,
+    WaitTimeImport,
+)
+from bpd.website.forms import URL_FIELD_OVERRIDES
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+
+
+class RoundTextInline(admin.StackedInline):
+    model = RoundText
+    extra = 0
+
+
+@admin.register(Round)
+class RoundAdmin(admin.ModelAdmin):
+    list_display = ["name", "opens_at", "closes_at", "currency", "budget"]
+    inlines = [RoundTextInline, CriterionInline]
+    filter_horizontal = ["reviewers"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELD_OVERRIDES
+    list_display = ["name", "city", "country", "starts_on", "listed"]
+    list_filter = ["listed", "country"]
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    """Read-only: every change goes through the Fund's pages so it is audited."""
+
+    list_display = ["__str__", "status", "verdict", "submitted_at"]
+    list_filter = ["round", "status", "verdict"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "application", "status", "amount", "currency"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "action", "actor", "application"]
+    list_filter = ["action", "round"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+admin.site.register(ExchangeRate)
+admin.site.register(VisaDataset)
+admin.site.register(WaitTimeImport)

@@ -1,0 +1,366 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bpd.fund import money
+from bpd.fund.models import Application, Booking, Category, Criterion, Event, Round
+from bpd.members import choices
+from bpd.members.forms import LocationMixin
+from bpd.website.forms import https_urls
+
+
+def currency_field(**kwargs):
+    return forms.ChoiceField(choices=[(c, c) for c in money.CURRENCIES], **kwargs)
+
+
+class ApplicationForm(LocationMixin, forms.ModelForm):
+    """The leader's application; estimates are entered per covered item in their own currency."""
+
+    event_choice = forms.ModelChoiceField(
+        label=_("Event"),
+        queryset=Event.objects.filter(listed=True),
+        required=False,
+        empty_label=_("Not in the list: I will enter it below"),
+    )
+    new_event_name = forms.CharField(label=_("Event name"), required=False, max_length=200)
+    new_event_url = forms.URLField(label=_("Event website"), required=False, assume_scheme="https")
+    new_event_city = forms.CharField(label=_("Event city"), required=False, max_length=120)
+    new_event_country = forms.ChoiceField(label=_("Event country"), required=False)
+    new_event_starts = forms.DateField(
+        label=_("First day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    new_event_ends = forms.DateField(
+        label=_("Last day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    passport_country = forms.ChoiceField(label=_("Passport country"), required=False)
+    currency = currency_field(label=_("Currency of your estimates"))
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that Black Python Devs stores this application to decide on it, shares it with the reviewers of this round, and keeps it for the Fund's records. No passport number is asked for or stored."
+        ),
+        required=False,
+    )
+
+    class Meta:
+        model = Application
+        formfield_callback = https_urls
+        fields = ["purpose", "give_back", "event_grant", "event_grant_notes", "currency"]
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 4}),
+            "give_back": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    field_order = [
+        "event_choice", "new_event_name", "new_event_url", "new_event_city", "new_event_country",
+        "new_event_starts", "new_event_ends", "country", "city_name", "city_choice", "passport_country",
+        "purpose", "give_back", "event_grant", "event_grant_notes", "currency",
+    ]  # fmt: skip
+
+    def __init__(self, *args, round, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.round = round
+        self.fields["country"].label = _("Country you travel from")
+        self.fields["city_name"].label = _("City you travel from")
+        self.setup_location()
+        countries = [("", _("Choose a country")), *choices.countries()]
+        self.fields["passport_country"].choices = countries
+        self.fields["new_event_country"].choices = countries
+        application = self.instance
+        if application.pk and not self.is_bound:
+            self.initial.update(
+                event_choice=application.event
+                if application.event and application.event.listed
+                else None,
+                country=application.origin_country,
+                passport_country=application.passport_country,
+                consent=application.consent_at is not None,
+            )
+            if application.event and not application.event.listed:
+                event = application.event
+                self.initial.update(
+                    new_event_name=event.name, new_event_url=event.url, new_event_city=event.city,
+                    new_event_country=event.country, new_event_starts=event.starts_on, new_event_ends=event.ends_on,
+                )  # fmt: skip
+            if application.origin_city_id:
+                self.initial["city_name"] = application.origin_city.name
+        existing = {c.category: c for c in application.costs.all()} if application.pk else {}
+        for category in round.covered:
+            name = f"cost_{category}"
+            self.fields[name] = forms.DecimalField(
+                label=_("Estimate: %(item)s") % {"item": Category(category).label},
+                required=False,
+                min_value=Decimal(0),
+                max_digits=12,
+                decimal_places=2,
+            )
+            if category in existing and not self.is_bound:
+                cost = existing[category]
+                self.initial[name] = money.to_major(cost.amount, cost.currency)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_location(cleaned)
+        if not cleaned.get("event_choice") and cleaned.get("new_event_name"):
+            missing = [
+                f
+                for f in (
+                    "new_event_url",
+                    "new_event_city",
+                    "new_event_country",
+                    "new_event_starts",
+                    "new_event_ends",
+                )
+                if not cleaned.get(f)
+            ]
+            for field in missing:
+                self.add_error(field, _("Needed for an event that is not in the list."))
+            starts, ends = cleaned.get("new_event_starts"), cleaned.get("new_event_ends")
+            if starts and ends and ends < starts:
+                self.add_error("new_event_ends", _("The last day is before the first day."))
+        return cleaned
+
+    def costs(self):
+        currency = self.cleaned_data["currency"]
+        return {
+            category: money.to_minor(self.cleaned_data[f"cost_{category}"], currency)
+            for category in self.round.covered
+            if self.cleaned_data.get(f"cost_{category}")
+        }
+
+    def event(self):
+        if self.cleaned_data.get("event_choice"):
+            return self.cleaned_data["event_choice"]
+        if self.cleaned_data.get("new_event_name"):
+            data = self.cleaned_data
+            return Event(
+                name=data["new_event_name"], url=data["new_event_url"], city=data["new_event_city"],
+                country=data["new_event_country"], starts_on=data["new_event_starts"], ends_on=data["new_event_ends"],
+            )  # fmt: skip
+        return None
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment for the committee (never shown to the applicant)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        scale = [(n, str(n)) for n in range(1, 6)]
+        for criterion in self.criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
+                label=_("%(criterion)s (weight %(weight)s)")
+                % {"criterion": criterion.name, "weight": criterion.weight},
+                help_text=criterion.guidance,
+                choices=scale,
+                coerce=int,
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"note_{criterion.pk}"] = forms.CharField(
+                label=_("Why"), required=False, max_length=500
+            )
+
+    def scores(self):
+        return {
+            c.pk: (self.cleaned_data[f"score_{c.pk}"], self.cleaned_data.get(f"note_{c.pk}", ""))
+            for c in self.criteria
+        }
+
+
+class ConflictForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (seen by staff only)"), required=False, max_length=300)
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("award", _("Award")), ("waitlist", _("Waiting list")), ("decline", _("Decline"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Message to the applicant"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, round, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.round = round
+        for category in round.covered:
+            self.fields[f"award_{category}"] = forms.DecimalField(
+                label=_("Award for %(item)s (%(currency)s)")
+                % {"item": Category(category).label, "currency": round.currency},
+                required=False,
+                min_value=Decimal(0),
+                decimal_places=2,
+            )
+
+    def items(self):
+        return {
+            category: money.to_minor(self.cleaned_data[f"award_{category}"], self.round.currency)
+            for category in self.round.covered
+            if self.cleaned_data.get(f"award_{category}")
+        }
+
+
+class RoundForm(forms.ModelForm):
+    budget_amount = forms.DecimalField(label=_("Budget"), min_value=Decimal(0), decimal_places=2)
+    cap_per_person_amount = forms.DecimalField(
+        label=_("Cap per person"), required=False, min_value=Decimal(0), decimal_places=2
+    )
+    cap_per_year_amount = forms.DecimalField(
+        label=_("Cap per person per year"), required=False, min_value=Decimal(0), decimal_places=2
+    )
+    currency = currency_field(label=_("Currency"), initial="USD")
+
+    class Meta:
+        model = Round
+        fields = [
+            "name", "slug", "description", "opens_at", "closes_at", "decision_date", "currency", "covered",
+            "requires_leader", "max_per_country", "offer_reply_days", "reviewers",
+        ]  # fmt: skip
+        widgets = {
+            "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "decision_date": forms.DateInput(attrs={"type": "date"}),
+            "reviewers": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from bpd.members.models import User
+        from bpd.members.roles import Role
+
+        self.fields["reviewers"].queryset = (
+            User.objects.filter(groups__name=Role.REVIEWER).select_related("profile").distinct()
+        )
+        self.fields["reviewers"].label_from_instance = lambda u: (
+            getattr(getattr(u, "profile", None), "display_name", "") or u.email
+        )
+        round = self.instance
+        if round.pk and not self.is_bound:
+            self.initial["budget_amount"] = money.to_major(round.budget, round.currency)
+            for name in ("cap_per_person", "cap_per_year"):
+                value = getattr(round, name)
+                self.initial[f"{name}_amount"] = (
+                    money.to_major(value, round.currency) if value else None
+                )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("opens_at")
+            and cleaned.get("closes_at")
+            and cleaned["closes_at"] <= cleaned["opens_at"]
+        ):
+            self.add_error("closes_at", _("Applications must close after they open."))
+        if not cleaned.get("covered"):
+            self.add_error("covered", _("Choose what the round covers."))
+        return cleaned
+
+    def save(self, commit=True):
+        round = super().save(commit=False)
+        currency = self.cleaned_data["currency"]
+        round.budget = money.to_minor(self.cleaned_data["budget_amount"], currency)
+        for name in ("cap_per_person", "cap_per_year"):
+            value = self.cleaned_data.get(f"{name}_amount")
+            setattr(round, name, money.to_minor(value, currency) if value else None)
+        if commit:
+            round.save()
+            self.save_m2m()
+        return round
+
+
+CriterionFormSet = forms.inlineformset_factory(
+    Round, Criterion, fields=["name", "guidance", "weight", "order"], extra=2, can_delete=True
+)
+
+
+class RateForm(forms.Form):
+    currency = currency_field(label=_("Currency"))
+    rate = forms.DecimalField(
+        label=_("Value of one unit in the round's currency"),
+        min_value=Decimal("0.00000001"),
+        max_digits=18,
+        decimal_places=8,
+    )
+    as_of = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class BookingForm(forms.ModelForm):
+    cost = forms.DecimalField(label=_("Cost"), min_value=Decimal(0), decimal_places=2)
+    currency = currency_field(label=_("Currency paid in"))
+
+    class Meta:
+        model = Booking
+        fields = [
+            "category",
+            "vendor",
+            "reference",
+            "description",
+            "starts_at",
+            "currency",
+            "rate",
+            "refundable",
+            "status",
+        ]
+        widgets = {"starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
+
+    def amount(self):
+        return money.to_minor(self.cleaned_data["cost"], self.cleaned_data["currency"])
+
+
+class BookingStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=Booking.Status.choices)
+    refunded = forms.DecimalField(
+        label=_("Refund received"), required=False, min_value=Decimal(0), decimal_places=2
+    )
+
+
+class VisaOutcomeForm(forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = ["appointment_date", "visa_decision"]
+        widgets = {"appointment_date": forms.DateInput(attrs={"type": "date"})}
+
+
+class ReportForm(forms.Form):
+    summary = forms.CharField(label=_("How it went"), widget=forms.Textarea(attrs={"rows": 5}))
+    brought_back = forms.CharField(
+        label=_("What you are bringing back to your community"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    people_reached = forms.IntegerField(
+        label=_("People you have shared it with so far"), min_value=0, initial=0
+    )
+
+
+class WaitTimeImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Format"),
+        choices=[
+            ("csv", _("CSV: post, country, visa_category, wait_days")),
+            (
+                "state_department_html",
+                _("US State Department “Global Visa Wait Times” page, saved as HTML"),
+            ),
+        ],
+    )
+    destination = forms.ChoiceField(label=_("Visas for (country)"), initial="US")
+    as_of = forms.DateField(label=_("Data as of"), widget=forms.DateInput(attrs={"type": "date"}))
+    source = forms.CharField(label=_("Where it comes from"), max_length=200)
+    file = forms.FileField(label=_("File"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["destination"].choices = choices.countries()
+
+
+class OutOfPocketForm(forms.Form):
+    description = forms.CharField(label=_("What the traveller paid"), max_length=300)
+    amount = forms.DecimalField(label=_("Amount"), min_value=Decimal("0.01"), decimal_places=2)
+    currency = currency_field(label=_("Currency"))

@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from bpd.fund import services
+
+
+class Command(BaseCommand):
+    help = "Lapse offers past their reply deadline and move the waiting list up. Run every hour (cron)."
+
+    def handle(self, *args, **options):
+        promoted = services.lapse_overdue_offers()
+        self.stdout.write(f"{len(promoted)} waiting-list applications offered an award.")

@@ -1,0 +1,528 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bpd.fund import money
+from bpd.members.fields import CodeListField
+from bpd.members.models import City
+
+
+class Category(models.TextChoices):
+    VISA = "visa", _("Visa appointment and fees")
+    FLIGHT = "flight", _("Flight")
+    HOTEL = "hotel", _("Hotel")
+    GROUND = "ground", _("Ground transport")
+    TICKET = "ticket", _("Event ticket")
+    PER_DIEM = "per_diem", _("Per-diem")
+
+
+def _categories():
+    return Category.choices
+
+
+def _currency_choices():
+    return [(code, code) for code in money.CURRENCIES]
+
+
+class Round(models.Model):
+    """A funding round: a budget, a window to apply in, and the rules."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("short name for addresses"), unique=True)
+    description = models.TextField(_("description"), blank=True)
+    opens_at = models.DateTimeField(_("applications open"))
+    closes_at = models.DateTimeField(_("applications close"))
+    decision_date = models.DateField(_("decisions by"))
+    budget = models.BigIntegerField(_("budget (minor units)"))
+    currency = models.CharField(_("currency"), max_length=3, default="USD")
+    covered = CodeListField(_("what the round covers"), choices_source=_categories)
+    cap_per_person = models.BigIntegerField(
+        _("cap per person (minor units)"), null=True, blank=True
+    )
+    cap_per_year = models.BigIntegerField(
+        _("cap per person per calendar year (minor units)"), null=True, blank=True
+    )
+    requires_leader = models.BooleanField(_("only community leaders may apply"), default=True)
+    max_per_country = models.PositiveSmallIntegerField(
+        _("at most this many awards per country"), null=True, blank=True
+    )
+    offer_reply_days = models.PositiveSmallIntegerField(_("days to reply to an offer"), default=10)
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="fund_rounds_reviewing",
+        verbose_name=_("reviewers"),
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-opens_at"]
+        verbose_name = _("funding round")
+        verbose_name_plural = _("funding rounds")
+
+    def __str__(self):
+        return self.name
+
+    def is_open(self, now=None):
+        now = now or timezone.now()
+        return self.opens_at <= now < self.closes_at
+
+    def localised_description(self, language):
+        for text in self.texts.all():
+            if text.language == language and text.description:
+                return text.description
+        return self.description
+
+
+class RoundText(models.Model):
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    description = models.TextField(_("description"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "language"], name="round_text_per_language")
+        ]
+
+    def __str__(self):
+        return f"{self.round} [{self.language}]"
+
+
+class Criterion(models.Model):
+    """One line of the rubric, scored 1 to 5."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(_("criterion"), max_length=120)
+    guidance = models.CharField(_("what a 5 looks like"), max_length=300, blank=True)
+    weight = models.PositiveSmallIntegerField(_("weight"), default=1)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Event(models.Model):
+    """A global event leaders apply to attend; the curated conference list and new entries."""
+
+    name = models.CharField(_("event"), max_length=200)
+    url = models.URLField(_("event website"))
+    city = models.CharField(_("city"), max_length=120)
+    country = models.CharField(_("country"), max_length=2)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    listed = models.BooleanField(_("in the conference list"), default=False)
+
+    class Meta:
+        ordering = ["starts_on", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.starts_on:%Y})"
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Applicants see their own; staff see all; reviewers see the rounds they review,
+        minus applications they declared a conflict on."""
+        from bpd.members.roles import Role, has_role, is_executor
+
+        if not user.is_authenticated:
+            return self.none()
+        if is_executor(user) or has_role(user, Role.TREASURER):
+            return self
+        own = models.Q(applicant=user)
+        if has_role(user, Role.REVIEWER):
+            reviewing = models.Q(
+                round__reviewers=user, status__in=Application.REVIEWABLE
+            ) & ~models.Q(conflicts__reviewer=user)
+            return self.filter(own | reviewing).distinct()
+        return self.filter(own)
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        OFFERED = "offered", _("Award offered")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        DECLINED = "declined", _("Not funded")
+        ACCEPTED = "accepted", _("Award accepted")
+        OFFER_DECLINED = "offer_declined", _("Award declined by applicant")
+        LAPSED = "lapsed", _("Offer expired")
+        COMPLETED = "completed", _("Trip completed")
+
+    class EventGrant(models.TextChoices):
+        NONE = "none", _("The event has no such grant")
+        NOT_APPLIED = "not_applied", _("I have not applied")
+        WAITING = "waiting", _("I applied and am waiting")
+        AWARDED = "awarded", _("I was awarded a grant")
+        REFUSED = "refused", _("I applied and was not awarded")
+
+    REVIEWABLE = [
+        "submitted",
+        "offered",
+        "waitlisted",
+        "declined",
+        "accepted",
+        "offer_declined",
+        "lapsed",
+        "completed",
+    ]
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="applications")
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="fund_applications"
+    )
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("event")
+    )
+    origin_city = models.ForeignKey(
+        City, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("travelling from")
+    )
+    origin_country = models.CharField(_("country you travel from"), max_length=2, blank=True)
+    passport_country = models.CharField(_("passport country"), max_length=2, blank=True)
+    purpose = models.TextField(_("what you will do at the event"), blank=True)
+    give_back = models.TextField(_("what you will bring back to your local community"), blank=True)
+    event_grant = models.CharField(
+        _("the event's own travel or opportunity grant"),
+        max_length=20,
+        choices=EventGrant.choices,
+        default=EventGrant.NOT_APPLIED,
+    )
+    event_grant_notes = models.CharField(_("details"), max_length=300, blank=True)
+    currency = models.CharField(_("currency of your estimates"), max_length=3, default="USD")
+    consent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    requested_total = models.BigIntegerField(
+        null=True,
+        blank=True,
+        help_text="Sum of the estimates in the round's currency, set on submission.",
+    )
+    first_time = models.BooleanField(default=True)
+    verdict = models.CharField(max_length=20, blank=True, db_index=True)
+    verdict_details = models.JSONField(default=dict, blank=True)
+    # Visa outcome and trip, after an award.
+    appointment_date = models.DateField(_("visa appointment date"), null=True, blank=True)
+    visa_decision = models.CharField(
+        _("visa decision"),
+        max_length=10,
+        blank=True,
+        choices=[("pending", _("Pending")), ("granted", _("Granted")), ("refused", _("Refused"))],
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "applicant"], name="one_application_per_round")
+        ]
+        indexes = [models.Index(fields=["round", "status"])]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+
+    def __str__(self):
+        return f"{self.round} #{self.pk}"
+
+
+class CostItem(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="costs")
+    category = models.CharField(max_length=20, choices=Category.choices)
+    amount = models.BigIntegerField(_("estimate (minor units)"))
+    currency = models.CharField(max_length=3)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "category"], name="one_cost_per_category"
+            ),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="cost_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_category_display()}: {money.display(self.amount, self.currency)}"
+
+
+class ExchangeRate(models.Model):
+    """How many units of the round's currency one unit of `currency` buys, as the treasurer set it."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="rates")
+    currency = models.CharField(max_length=3)
+    rate = models.DecimalField(max_digits=18, decimal_places=8)
+    as_of = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "currency"], name="one_rate_per_currency")
+        ]
+
+    def __str__(self):
+        return f"1 {self.currency} = {self.rate} {self.round.currency}"
+
+
+class Review(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="fund_reviews"
+    )
+    comment = models.TextField(_("comment for the committee"), blank=True)
+    weighted_score = models.FloatField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "reviewer"], name="one_review_per_reviewer"
+            )
+        ]
+
+    def __str__(self):
+        return f"Review of {self.application_id}"
+
+
+class Score(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE)
+    value = models.PositiveSmallIntegerField()
+    comment = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="one_score_per_criterion"),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=1, value__lte=5), name="score_1_to_5"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.value}"
+
+
+class Conflict(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="conflicts")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="fund_conflicts"
+    )
+    reason = models.CharField(_("reason (seen by staff only)"), max_length=300, blank=True)
+    declared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "reviewer"], name="one_conflict_per_reviewer"
+            )
+        ]
+
+    def __str__(self):
+        return f"Conflict on {self.application_id}"
+
+
+class Decision(models.Model):
+    """The committee's decision: staged first, then released with every other one at once."""
+
+    class Outcome(models.TextChoices):
+        AWARD = "award", _("Award")
+        WAITLIST = "waitlist", _("Waiting list")
+        DECLINE = "decline", _("Decline")
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="decision"
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    reason = models.TextField(_("reason (sent to the applicant)"), blank=True)
+    waitlist_position = models.PositiveIntegerField(null=True, blank=True)
+    staged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    staged_at = models.DateTimeField(default=timezone.now)
+    released_at = models.DateTimeField(null=True, blank=True)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    offer_deadline = models.DateTimeField(null=True, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} for {self.application_id}"
+
+    @property
+    def total(self):
+        return sum(item.amount for item in self.items.all())
+
+
+class AwardItem(models.Model):
+    """What BPD covers, per category, in the round's currency."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="items")
+    category = models.CharField(max_length=20, choices=Category.choices)
+    amount = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "category"], name="one_award_item_per_category"
+            ),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="award_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.category}: {self.amount}"
+
+
+class Booking(models.Model):
+    """Something BPD books and pays for directly; the traveller never pays."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        QUOTED = "quoted", _("Quoted")
+        BOOKED = "booked", _("Booked")
+        USED = "used", _("Used")
+        CANCELLED = "cancelled", _("Cancelled")
+        REFUNDED = "refunded", _("Refunded")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="bookings")
+    category = models.CharField(_("type"), max_length=20, choices=Category.choices)
+    vendor = models.CharField(_("vendor"), max_length=200)
+    reference = models.CharField(_("booking reference"), max_length=100, blank=True)
+    description = models.CharField(_("details for the traveller"), max_length=300, blank=True)
+    starts_at = models.DateTimeField(_("date and time"), null=True, blank=True)
+    amount = models.BigIntegerField(_("cost (minor units)"))
+    currency = models.CharField(_("currency"), max_length=3)
+    rate = models.DecimalField(
+        _("exchange rate to the round's currency"), max_digits=18, decimal_places=8
+    )
+    amount_in_round_currency = models.BigIntegerField(editable=False)
+    refundable = models.BooleanField(_("refundable"), default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    refunded = models.BigIntegerField(
+        default=0, help_text="Refund received, round currency minor units."
+    )
+    loss = models.BigIntegerField(default=0, help_text="Money lost, round currency minor units.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    SPENDING = ["booked", "used", "cancelled", "refunded"]
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="booking_not_negative")
+        ]
+
+    def __str__(self):
+        return f"{self.get_category_display()} — {self.vendor}"
+
+
+class OutOfPocket(models.Model):
+    """Money a traveller had to pay themselves. The target is none; each is a problem to fix."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="out_of_pocket"
+    )
+    description = models.CharField(_("what was paid"), max_length=300)
+    amount = models.BigIntegerField(_("amount (minor units)"))
+    currency = models.CharField(max_length=3)
+    settled_at = models.DateTimeField(_("paid back to the traveller"), null=True, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.description
+
+
+class TripReport(models.Model):
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="report")
+    summary = models.TextField(_("how it went"))
+    brought_back = models.TextField(_("what you are bringing back to your community"))
+    people_reached = models.PositiveIntegerField(
+        _("people you have shared it with so far"), default=0
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Report {self.application_id}"
+
+
+class AuditEvent(models.Model):
+    """Every status change and money movement: who, what, when."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="audit")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, null=True, blank=True, related_name="audit"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=60)
+    detail = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class VisaDataset(models.Model):
+    """One load of the passport/destination requirements file, with its as-of date."""
+
+    source = models.CharField(max_length=200)
+    as_of = models.DateField()
+    loaded_at = models.DateTimeField(default=timezone.now)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-as_of", "-pk"]
+
+    def __str__(self):
+        return f"{self.source} ({self.as_of})"
+
+
+class VisaRequirement(models.Model):
+    passport = models.CharField(max_length=2)
+    destination = models.CharField(max_length=2)
+    requirement = models.CharField(max_length=20)
+    days = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["passport", "destination"], name="one_requirement_per_pair"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.passport}→{self.destination}: {self.requirement}"
+
+
+class WaitTimeImport(models.Model):
+    source = models.CharField(max_length=200)
+    destination = models.CharField(_("visas for (country)"), max_length=2)
+    as_of = models.DateField(_("as of"))
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-as_of", "-pk"]
+
+    def __str__(self):
+        return f"{self.destination} wait times as of {self.as_of}"
+
+
+class WaitTime(models.Model):
+    batch = models.ForeignKey(WaitTimeImport, on_delete=models.CASCADE, related_name="waits")
+    post = models.CharField(max_length=120)
+    post_country = models.CharField(max_length=2, db_index=True)
+    category = models.CharField(max_length=120)
+    wait_days = models.PositiveIntegerField(null=True, blank=True)
+    closed = models.BooleanField(default=False)
+
+    def __str__(self):
+        return f"{self.post}: {self.wait_days}"

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from bpd.fund import views
+
+app_name = "fund"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("manage/", views.manage, name="manage"),
+    path("visa/wait-times/", views.wait_times, name="wait_times"),
+    path("applications/<int:pk>/", views.application_detail, name="application"),
+    path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("applications/<int:pk>/reply/", views.reply, name="reply"),
+    path("applications/<int:pk>/visa/", views.visa_outcome, name="visa_outcome"),
+    path("applications/<int:pk>/report/", views.trip_report, name="trip_report"),
+    path("applications/<int:pk>/letter.pdf", views.letter, name="letter"),
+    path("applications/<int:pk>/review/", views.review, name="review"),
+    path("applications/<int:pk>/decide/", views.decide, name="decide"),
+    path("applications/<int:pk>/bookings/", views.bookings, name="bookings"),
+    path("<slug:slug>/apply/", views.apply, name="apply"),
+    path("<slug:slug>/review/", views.review_queue, name="review_queue"),
+    path("<slug:slug>/committee/", views.committee, name="committee"),
+    path("<slug:slug>/allocate/", views.allocate, name="allocate"),
+    path("<slug:slug>/edit/", views.round_edit, name="round_edit"),
+    path("<slug:slug>/money/", views.money_view, name="money"),
+    path("<slug:slug>/report/", views.report, name="report"),
+]
