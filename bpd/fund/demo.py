@@ -26,7 +26,12 @@ CURRENCY_OF = {"NG": "NGN", "KE": "KES", "GH": "GHS", "ZA": "ZAR", "US": "USD", 
                "BJ": "XOF", "TG": "XOF", "MZ": "MZN", "EG": "EGP", "DE": "EUR", "NL": "EUR", "ZW": "USD"}  # fmt: skip
 WAITS_US = "post,country,visa_category,wait_days\nLagos,NG,visitor,420\nAbuja,NG,visitor,300\nAccra,GH,visitor,150\nNairobi,KE,visitor,90\nKampala,UG,visitor,60\nJohannesburg,ZA,visitor,45\nKingston,JM,visitor,200\nDakar,SN,visitor,closed\n"
 WAITS_DE = "post,country,visa_category,wait_days\nLagos,NG,short stay,75\nAbuja,NG,short stay,60\nAccra,GH,short stay,25\nNairobi,KE,short stay,20\nKampala,UG,short stay,35\nJohannesburg,ZA,short stay,15\n"
-CRITERIA = [("Impact on the local community", 3), ("Leadership growth", 2), ("Plan to share back", 2), ("Need", 1)]
+CRITERIA = [
+    ("Impact on the local community", 3),
+    ("Leadership growth", 2),
+    ("Plan to share back", 2),
+    ("Need", 1),
+]
 
 
 def _events(today):
@@ -41,7 +46,14 @@ def _events(today):
         start = today + dt.timedelta(days=days)
         event, _created = Event.objects.get_or_create(
             name=name,
-            defaults={"url": url, "city": city, "country": country, "starts_on": start, "ends_on": start + dt.timedelta(days=4), "listed": True},
+            defaults={
+                "url": url,
+                "city": city,
+                "country": country,
+                "starts_on": start,
+                "ends_on": start + dt.timedelta(days=4),
+                "listed": True,
+            },
         )
         events.append(event)
     return events
@@ -67,7 +79,9 @@ def _round(name, slug, *, opens, closes, reviewers):
         for order, (criterion, weight) in enumerate(CRITERIA):
             Criterion.objects.create(round=round, name=criterion, weight=weight, order=order)
         for code, rate in RATES.items():
-            ExchangeRate.objects.create(round=round, currency=code, rate=Decimal(rate), as_of=timezone.now().date())
+            ExchangeRate.objects.create(
+                round=round, currency=code, rate=Decimal(rate), as_of=timezone.now().date()
+            )
         round.reviewers.set(reviewers)
     return round, created
 
@@ -90,7 +104,12 @@ def _apply(rng, round, user, events, now):
         currency=currency,
         consent_at=now,
     )
-    usd = {"visa": rng.randint(160, 260), "flight": rng.randint(600, 1600), "hotel": rng.randint(400, 900), "ticket": rng.randint(100, 300)}
+    usd = {
+        "visa": rng.randint(160, 260),
+        "flight": rng.randint(600, 1600),
+        "hotel": rng.randint(400, 900),
+        "ticket": rng.randint(100, 300),
+    }
     rate = Decimal(RATES.get(currency, "1"))
     services.save_costs(
         application=application,
@@ -103,10 +122,15 @@ def _review_all(rng, round, reviewers):
     criteria = list(round.criteria.all())
     for application in round.applications.filter(status="submitted"):
         for reviewer in reviewers:
-            if reviewer.pk == application.applicant_id or application.conflicts.filter(reviewer=reviewer).exists():
+            if (
+                reviewer.pk == application.applicant_id
+                or application.conflicts.filter(reviewer=reviewer).exists()
+            ):
                 continue
             scores = {c.pk: (rng.randint(2, 5), "") for c in criteria}
-            services.submit_review(application=application, reviewer=reviewer, scores=scores, comment="Demo review.")
+            services.submit_review(
+                application=application, reviewer=reviewer, scores=scores, comment="Demo review."
+            )
 
 
 def create_demo_fund(seed=7):
@@ -128,41 +152,141 @@ def create_demo_fund(seed=7):
     for user in reviewers:
         user.groups.add(reviewer_group)
     with transaction.atomic():
-        imports.import_wait_times(content=WAITS_US, kind="csv", destination="US", as_of=today - dt.timedelta(days=20), source="Demo table", imported_by=executor)
-        imports.import_wait_times(content=WAITS_DE, kind="csv", destination="DE", as_of=today - dt.timedelta(days=75), source="Demo table (old)", imported_by=executor)
+        imports.import_wait_times(
+            content=WAITS_US,
+            kind="csv",
+            destination="US",
+            as_of=today - dt.timedelta(days=20),
+            source="Demo table",
+            imported_by=executor,
+        )
+        imports.import_wait_times(
+            content=WAITS_DE,
+            kind="csv",
+            destination="DE",
+            as_of=today - dt.timedelta(days=75),
+            source="Demo table (old)",
+            imported_by=executor,
+        )
         events = _events(today)
 
         # An earlier round, decided: awards accepted, bookings made, one visa refused, one report in.
-        past, _ = _round("Spring round (demo)", "demo-decided", opens=now - dt.timedelta(days=60), closes=now - dt.timedelta(days=1), reviewers=reviewers)
-        Round.objects.filter(pk=past.pk).update(opens_at=now - dt.timedelta(days=60), closes_at=now + dt.timedelta(hours=1))
+        past, _ = _round(
+            "Spring round (demo)",
+            "demo-decided",
+            opens=now - dt.timedelta(days=60),
+            closes=now - dt.timedelta(days=1),
+            reviewers=reviewers,
+        )
+        Round.objects.filter(pk=past.pk).update(
+            opens_at=now - dt.timedelta(days=60), closes_at=now + dt.timedelta(hours=1)
+        )
         past.refresh_from_db()
-        decided = [_apply(rng, past, user, events, now - dt.timedelta(days=30)) for user in leaders[:10]]
+        decided = [
+            _apply(rng, past, user, events, now - dt.timedelta(days=30)) for user in leaders[:10]
+        ]
         Round.objects.filter(pk=past.pk).update(closes_at=now - dt.timedelta(days=1))
         _review_all(rng, past, reviewers)
         for index, application in enumerate(decided):
             outcome = "award" if index < 6 else ("waitlist" if index < 8 else "decline")
-            items = {"visa": 20_000, "flight": 90_000, "hotel": 60_000} if outcome == "award" else {}
-            services.stage_decision(application=application, outcome=outcome, items=items, actor=executor, reason="Demo decision.")
+            items = (
+                {"visa": 20_000, "flight": 90_000, "hotel": 60_000} if outcome == "award" else {}
+            )
+            services.stage_decision(
+                application=application,
+                outcome=outcome,
+                items=items,
+                actor=executor,
+                reason="Demo decision.",
+            )
         services.release_decisions(round=past, actor=executor, now=now - dt.timedelta(days=5))
         for index, application in enumerate(decided[:6]):
             application.refresh_from_db()
-            services.reply_to_offer(application=application, actor=application.applicant, accept=True, now=now - dt.timedelta(days=4))
+            services.reply_to_offer(
+                application=application,
+                actor=application.applicant,
+                accept=True,
+                now=now - dt.timedelta(days=4),
+            )
             application.refresh_from_db()
             event = application.event
-            services.add_booking(application=application, actor=treasurer, category="visa", vendor="Visa application centre", reference=f"VAC-{application.pk}", amount=18_500, currency="USD", rate=1, status="booked", starts_at=now + dt.timedelta(days=10))
-            services.add_booking(application=application, actor=treasurer, category="flight", vendor="Demo Airways", reference=f"DA{application.pk:04d}", amount=money.to_minor(Decimal("780"), "EUR"), currency="EUR", rate=Decimal("1.08"), refundable=index % 2 == 0, status="booked", starts_at=dt.datetime.combine(event.starts_on - dt.timedelta(days=1), dt.time(9), tzinfo=dt.UTC))
-            services.add_booking(application=application, actor=treasurer, category="hotel", vendor="Conference Hotel", reference=f"H-{application.pk}", amount=52_000, currency="USD", rate=1, refundable=True, status="quoted")
+            services.add_booking(
+                application=application,
+                actor=treasurer,
+                category="visa",
+                vendor="Visa application centre",
+                reference=f"VAC-{application.pk}",
+                amount=18_500,
+                currency="USD",
+                rate=1,
+                status="booked",
+                starts_at=now + dt.timedelta(days=10),
+            )
+            services.add_booking(
+                application=application,
+                actor=treasurer,
+                category="flight",
+                vendor="Demo Airways",
+                reference=f"DA{application.pk:04d}",
+                amount=money.to_minor(Decimal("780"), "EUR"),
+                currency="EUR",
+                rate=Decimal("1.08"),
+                refundable=index % 2 == 0,
+                status="booked",
+                starts_at=dt.datetime.combine(
+                    event.starts_on - dt.timedelta(days=1), dt.time(9), tzinfo=dt.UTC
+                ),
+            )
+            services.add_booking(
+                application=application,
+                actor=treasurer,
+                category="hotel",
+                vendor="Conference Hotel",
+                reference=f"H-{application.pk}",
+                amount=52_000,
+                currency="USD",
+                rate=1,
+                refundable=True,
+                status="quoted",
+            )
             if index == 4:
-                services.record_visa_outcome(application=application, actor=application.applicant, appointment_date=today - dt.timedelta(days=2), decision="refused")
+                services.record_visa_outcome(
+                    application=application,
+                    actor=application.applicant,
+                    appointment_date=today - dt.timedelta(days=2),
+                    decision="refused",
+                )
                 services.cancel_after_refusal(application=application, actor=treasurer, refunds={})
             elif index == 5:
-                services.submit_report(application=application, actor=application.applicant, summary="Met organisers from six countries.", brought_back="Two workshops planned.", people_reached=45)
+                services.submit_report(
+                    application=application,
+                    actor=application.applicant,
+                    summary="Met organisers from six countries.",
+                    brought_back="Two workshops planned.",
+                    people_reached=45,
+                )
             else:
-                services.record_visa_outcome(application=application, actor=application.applicant, appointment_date=today + dt.timedelta(days=12), decision="pending")
+                services.record_visa_outcome(
+                    application=application,
+                    actor=application.applicant,
+                    appointment_date=today + dt.timedelta(days=12),
+                    decision="pending",
+                )
 
         # The open round: submitted applications from many countries, reviewed, one conflict.
-        current, _ = _round("Leadership round (demo)", "demo-open", opens=now - dt.timedelta(days=10), closes=now + dt.timedelta(days=20), reviewers=reviewers)
-        open_apps = [_apply(rng, current, user, events, now - dt.timedelta(days=2)) for user in leaders[10:40]]
-        services.declare_conflict(application=open_apps[0], reviewer=reviewers[0], reason="Same local community.")
+        current, _ = _round(
+            "Leadership round (demo)",
+            "demo-open",
+            opens=now - dt.timedelta(days=10),
+            closes=now + dt.timedelta(days=20),
+            reviewers=reviewers,
+        )
+        open_apps = [
+            _apply(rng, current, user, events, now - dt.timedelta(days=2))
+            for user in leaders[10:40]
+        ]
+        services.declare_conflict(
+            application=open_apps[0], reviewer=reviewers[0], reason="Same local community."
+        )
         _review_all(rng, current, reviewers)
     return len(decided) + len(open_apps)
