@@ -284,7 +284,7 @@ def reply_to_offer(*, application, actor, accept, now=None):
     now = now or timezone.now()
     with transaction.atomic():
         application = (
-            Application.objects.select_for_update()
+            Application.objects.select_for_update(of=("self",))
             .select_related("decision", "round")
             .get(pk=application.pk)
         )
@@ -425,7 +425,9 @@ BOOKING_FLOW = {
 }
 
 
-def set_booking_status(*, booking, status, actor, refunded=0, loss=0):
+def set_booking_status(*, booking, status, actor, refunded=0, loss=None):
+    """Move a booking along BOOKING_FLOW. On cancellation, money already paid and not
+    refunded is recorded as a loss (unless `loss` says otherwise)."""
     if status not in BOOKING_FLOW[booking.status]:
         raise FundError(
             _("A booking cannot go from “%(a)s” to “%(b)s”.")
@@ -433,10 +435,13 @@ def set_booking_status(*, booking, status, actor, refunded=0, loss=0):
         )
     with transaction.atomic():
         before = booking.status
+        paid = before in {"booked", "used"} or (before == "cancelled" and booking.loss > 0)
         booking.status = status
         if status in {"cancelled", "refunded"}:
             booking.refunded = refunded
-            booking.loss = loss if loss else max(0, booking.amount_in_round_currency - refunded)
+            if loss is None:
+                loss = max(0, booking.amount_in_round_currency - refunded) if paid else 0
+            booking.loss = loss
         booking.save(update_fields=["status", "refunded", "loss"])
         record(
             round=booking.application.round,
@@ -475,22 +480,9 @@ def cancel_after_refusal(*, application, actor, refunds):
     with transaction.atomic():
         for booking in application.bookings.filter(status__in=["planned", "quoted", "booked"]):
             refund = min(int(refunds.get(booking.pk, 0)), booking.amount_in_round_currency)
-            spent = booking.status == "booked"
-            set_booking_status(
-                booking=booking,
-                status="cancelled",
-                actor=actor,
-                refunded=refund if spent else 0,
-                loss=(booking.amount_in_round_currency - refund) if spent else 0,
-            )
-            if spent and refund:
-                set_booking_status(
-                    booking=booking,
-                    status="refunded",
-                    actor=actor,
-                    refunded=refund,
-                    loss=booking.amount_in_round_currency - refund,
-                )
+            set_booking_status(booking=booking, status="cancelled", actor=actor, refunded=refund)
+            if booking.status == "cancelled" and refund:
+                set_booking_status(booking=booking, status="refunded", actor=actor, refunded=refund)
 
 
 def submit_report(*, application, actor, summary, brought_back, people_reached=0):

@@ -1,0 +1,78 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from bpd.fund import services
+from bpd.fund.models import Criterion, Event, ExchangeRate, Round
+from bpd.members.roles import Role
+from tests.factories import ProfileFactory, UserFactory
+
+
+@pytest.fixture
+def now():
+    return timezone.now()
+
+
+@pytest.fixture
+def event(db, now):
+    start = (now + dt.timedelta(days=150)).date()
+    return Event.objects.create(
+        name="EuroPython", url="https://ep.example", city="Prague", country="CZ",
+        starts_on=start, ends_on=start + dt.timedelta(days=4), listed=True,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def executor(db):
+    return UserFactory(roles=[Role.EXECUTOR])
+
+
+@pytest.fixture
+def treasurer(db):
+    return UserFactory(roles=[Role.TREASURER])
+
+
+@pytest.fixture
+def reviewers(db):
+    return [UserFactory(roles=[Role.REVIEWER]) for _ in range(2)]
+
+
+@pytest.fixture
+def fund_round(db, now, reviewers):
+    round = Round.objects.create(
+        name="Test round", slug="test-round", opens_at=now - dt.timedelta(days=5),
+        closes_at=now + dt.timedelta(days=20), decision_date=(now + dt.timedelta(days=30)).date(),
+        budget=300_000, currency="USD", covered=["visa", "flight", "hotel"], cap_per_person=200_000,
+    )  # fmt: skip
+    round.reviewers.set(reviewers)
+    Criterion.objects.create(round=round, name="Impact", weight=3, order=0)
+    Criterion.objects.create(round=round, name="Need", weight=1, order=1)
+    ExchangeRate.objects.create(round=round, currency="NGN", rate="0.0010", as_of=now.date())
+    return round
+
+
+def make_application(round, event, *, country="NG", costs=None, currency="USD", submit=True):
+    user = UserFactory(roles=[Role.LEADER])
+    ProfileFactory(user=user, country=country)
+    application = round.applications.create(
+        applicant=user, event=event, origin_country=country, passport_country=country,
+        purpose="Speak", give_back="Teach", currency=currency, consent_at=timezone.now(),
+    )  # fmt: skip
+    services.save_costs(application=application, costs=costs or {"flight": 80_000, "visa": 20_000})
+    if submit:
+        application = services.submit(application=application, actor=user)
+    return application
+
+
+def review(application, reviewers, values=(4, 4)):
+    criteria = list(application.round.criteria.all())
+    for reviewer, value in zip(reviewers, values, strict=False):
+        services.submit_review(
+            application=application, reviewer=reviewer, scores={c.pk: (value, "") for c in criteria}
+        )
+
+
+@pytest.fixture
+def application(fund_round, event):
+    return make_application(fund_round, event)
