@@ -26,4 +26,7 @@ class PagesConfig(AppConfig):
         ):
             post_save.connect(_content_changed, sender=label, dispatch_uid=f"content-{label}-save")
             post_delete.connect(_content_changed, sender=label, dispatch_uid=f"content-{label}-del")
-        m2m_changed.connect(_content_changed, dispatch_uid="content-m2m")
+        from django.apps import apps
+
+        post_tags = apps.get_model("news", "Post").tags.through
+        m2m_changed.connect(_content_changed, sender=post_tags, dispatch_uid="content-post-tags")

@@ -1,0 +1,373 @@
+import datetime as dt
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from pypdf import PdfReader
+
+from bpd.fund import services
+from bpd.fund.models import Application, Event, WaitTime
+from bpd.members.roles import Role
+from tests.factories import CityFactory, ProfileFactory, UserFactory
+from tests.fund.conftest import make_application, review
+
+S = Application.Status
+
+
+def apply_form(event, **overrides):
+    data = {
+        "event_choice": event.pk,
+        "country": "NG",
+        "passport_country": "NG",
+        "purpose": "Give a talk on our meetup",
+        "give_back": "Workshops at home",
+        "event_grant": "not_applied",
+        "currency": "NGN",
+        "cost_flight": "900000",
+        "cost_visa": "150000.50",
+        "consent": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def leader_client(client, db):
+    user = UserFactory(roles=[Role.LEADER])
+    ProfileFactory(user=user)
+    client.force_login(user)
+    return client, user
+
+
+def test_leader_saves_draft_then_submits(leader_client, fund_round, event):
+    client, user = leader_client
+
+    response = client.post("/fund/test-round/apply/", apply_form(event, save="1"))
+
+    assert response.status_code == 302
+    application = Application.objects.get(applicant=user)
+    assert application.status == S.DRAFT
+    assert {c.category: c.amount for c in application.costs.all()} == {
+        "flight": 90_000_000,
+        "visa": 15_000_050,
+    }
+    response = client.post("/fund/test-round/apply/", apply_form(event, submit="1"))
+    application.refresh_from_db()
+    assert application.status == S.SUBMITTED
+    assert response.headers["Location"] == f"/fund/applications/{application.pk}/"
+    page = client.get(response.headers["Location"]).text
+    assert "Visa check" in page
+
+
+def test_submission_problems_are_explained(leader_client, fund_round, event):
+    client, user = leader_client
+
+    response = client.post(
+        "/fund/test-round/apply/",
+        apply_form(event, consent="", purpose="", submit="1"),
+        follow=True,
+    )
+
+    assert "Agree to how we handle your data." in response.text
+    assert "Say what you will do there" in response.text
+    assert Application.objects.get(applicant=user).status == S.DRAFT
+
+
+def test_new_event_needs_its_details(leader_client, fund_round, event):
+    client, _user = leader_client
+
+    response = client.post(
+        "/fund/test-round/apply/", apply_form(event, event_choice="", new_event_name="PyCon Kenya")
+    )
+
+    assert response.status_code == 200
+    assert "Needed for an event that is not in the list." in response.text
+    assert not Event.objects.filter(name="PyCon Kenya").exists()
+
+
+def test_non_leader_sees_why_they_cannot_apply(client, fund_round):
+    client.force_login(UserFactory())
+
+    response = client.get("/fund/test-round/apply/")
+
+    assert response.status_code == 403
+    assert "community leaders" in response.text
+
+
+def test_reviewer_sees_others_scores_only_after_scoring(client, fund_round, event, reviewers):
+    application = make_application(fund_round, event)
+    services.submit_review(
+        application=application,
+        reviewer=reviewers[1],
+        scores={c.pk: (5, "SECRET-NOTE") for c in fund_round.criteria.all()},
+        comment="OTHER-COMMENT",
+    )
+    client.force_login(reviewers[0])
+
+    before = client.get(f"/fund/applications/{application.pk}/review/").text
+    assert "OTHER-COMMENT" not in before
+    assert "SECRET-NOTE" not in before
+    form = {f"score_{c.pk}": "3" for c in fund_round.criteria.all()}
+    client.post(f"/fund/applications/{application.pk}/review/", form)
+    after = client.get(f"/fund/applications/{application.pk}/review/").text
+    assert "OTHER-COMMENT" in after
+    assert reviewers[1].email not in after  # identities stay hidden
+
+
+def test_conflict_removes_application_from_queue_and_committee(
+    client, fund_round, event, reviewers
+):
+    application = make_application(fund_round, event)
+    client.force_login(reviewers[0])
+
+    client.post(
+        f"/fund/applications/{application.pk}/review/",
+        {"declare_conflict": "1", "reason": "cousin"},
+    )
+
+    assert client.get(f"/fund/applications/{application.pk}/review/").status_code == 404
+    queue = client.get("/fund/test-round/review/")
+    assert list(queue.context["applications"]) == []
+    committee = client.get("/fund/test-round/committee/")
+    assert [row["application"].pk for row in committee.context["rows"]] == []
+
+
+def test_applicant_never_sees_reviewers_or_comments(client, fund_round, event, reviewers, executor):
+    application = make_application(fund_round, event)
+    review(application, reviewers)
+    application.reviews.update(comment="PRIVATE-COMMENT")
+    client.force_login(application.applicant)
+
+    page = client.get(f"/fund/applications/{application.pk}/").text
+
+    assert "PRIVATE-COMMENT" not in page
+    assert all(r.email not in page for r in reviewers)
+
+
+def test_staged_decision_is_invisible_until_released(client, fund_round, event, executor):
+    application = make_application(fund_round, event)
+    services.stage_decision(
+        application=application, outcome="decline", reason="STAGED-REASON", actor=executor
+    )
+    client.force_login(application.applicant)
+
+    assert "STAGED-REASON" not in client.get(f"/fund/applications/{application.pk}/").text
+    services.release_decisions(round=fund_round, actor=executor)
+    assert "STAGED-REASON" in client.get(f"/fund/applications/{application.pk}/").text
+
+
+def test_executor_allocates_stages_and_releases(client, fund_round, event, reviewers, executor):
+    strong = make_application(fund_round, event, costs={"flight": 150_000})
+    weak = make_application(fund_round, event, costs={"flight": 150_000})
+    best = make_application(fund_round, event, costs={"flight": 150_000})
+    review(strong, reviewers, values=(4, 4))
+    review(weak, reviewers, values=(2, 2))
+    review(best, reviewers, values=(5, 5))
+    client.force_login(executor)
+
+    page = client.get("/fund/test-round/allocate/")
+    assert set(page.context["proposal"].chosen) == {strong.pk, best.pk}
+    assert "dynamic programming" in page.text
+    client.post("/fund/test-round/allocate/", {"action": "stage_proposal"})
+    client.post("/fund/test-round/allocate/", {"action": "release"})
+
+    statuses = {a.pk: Application.objects.get(pk=a.pk).status for a in (strong, weak, best)}
+    assert statuses == {strong.pk: S.OFFERED, weak.pk: S.WAITLISTED, best.pk: S.OFFERED}
+
+
+def test_accepted_award_itinerary_and_letter_pdf(client, fund_round, event, executor, treasurer):
+    application = make_application(fund_round, event)
+    services.stage_decision(
+        application=application,
+        outcome="award",
+        items={"flight": 80_000, "visa": 20_000},
+        actor=executor,
+    )
+    services.release_decisions(round=fund_round, actor=executor)
+    client.force_login(application.applicant)
+    client.post(f"/fund/applications/{application.pk}/reply/", {"answer": "accept"})
+    application.refresh_from_db()
+    services.add_booking(
+        application=application, actor=treasurer, category="flight", vendor="Kenya Airways",
+        reference="KQ123", amount=75_000, currency="USD", rate=1, status="booked",
+    )  # fmt: skip
+
+    page = client.get(f"/fund/applications/{application.pk}/").text
+    assert "Kenya Airways" in page
+    assert "KQ123" in page
+    response = client.get(f"/fund/applications/{application.pk}/letter.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Funding confirmation" in text
+    assert "EuroPython" in text
+    assert "pays the following costs directly" in text
+    assert "Flight: $800.00" in text
+    assert "Kenya Airways (KQ123" in text
+
+
+def test_treasurer_records_booking_and_out_of_pocket(
+    client, fund_round, event, executor, treasurer
+):
+    application = make_application(fund_round, event)
+    services.stage_decision(
+        application=application, outcome="award", items={"flight": 80_000}, actor=executor
+    )
+    services.release_decisions(round=fund_round, actor=executor)
+    application.refresh_from_db()
+    services.reply_to_offer(application=application, actor=application.applicant, accept=True)
+    client.force_login(treasurer)
+
+    client.post(
+        f"/fund/applications/{application.pk}/bookings/",
+        {"action": "add_booking", "booking-category": "flight", "booking-vendor": "Air", "booking-cost": "700",
+         "booking-currency": "USD", "booking-rate": "1", "booking-status": "booked"},
+    )  # fmt: skip
+    client.post(
+        f"/fund/applications/{application.pk}/bookings/",
+        {"action": "out_of_pocket", "pocket-description": "Visa fee at the counter", "pocket-amount": "30", "pocket-currency": "USD"},
+    )  # fmt: skip
+
+    assert application.bookings.get().amount_in_round_currency == 70_000
+    money = client.get("/fund/test-round/money/").text
+    assert "problem to fix" in money
+    client.force_login(application.applicant)
+    assert (
+        "You have paid something yourself"
+        in client.get(f"/fund/applications/{application.pk}/").text
+    )
+
+
+def test_report_csv(client, fund_round, event, executor, treasurer):
+    application = make_application(fund_round, event)
+    services.stage_decision(
+        application=application, outcome="award", items={"flight": 80_000}, actor=executor
+    )
+    services.release_decisions(round=fund_round, actor=executor)
+    client.force_login(treasurer)
+
+    response = client.get("/fund/test-round/report/?format=csv")
+
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "section,key,committed_minor,spent_minor,currency"
+    assert "by_category,flight,80000,0,USD" in lines
+    assert "by_region,Western Africa,80000,0,USD" in lines
+
+
+def test_wait_time_import_checks_everything_first(client, db, treasurer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(treasurer)
+    bad = SimpleUploadedFile(
+        "waits.csv",
+        b"post,country,visa_category,wait_days\nLagos,NG,visitor,10\nAbuja,Nigeria,visitor,5\n",
+    )
+
+    response = client.post(
+        "/fund/visa/wait-times/",
+        {"kind": "csv", "destination": "US", "as_of": "2026-11-01", "source": "Test", "file": bad},
+    )
+
+    assert "line 3" in response.text
+    assert not WaitTime.objects.exists()
+
+
+def test_state_department_table_import_finds_post_countries(client, db, treasurer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    CityFactory(name="Lagos", ascii_name="lagos", country="NG")
+    client.force_login(treasurer)
+    html = b"<table><tr><th>City/Post</th><th>Visitors</th></tr><tr><td>Lagos</td><td>3.5 Months</td></tr></table>"
+
+    client.post(
+        "/fund/visa/wait-times/",
+        {"kind": "state_department_html", "destination": "US", "as_of": "2026-11-01", "source": "travel.state.gov",
+         "file": SimpleUploadedFile("waits.html", html)},
+    )  # fmt: skip
+
+    wait = WaitTime.objects.get()
+    assert (wait.post_country, wait.wait_days) == ("NG", 105)
+
+
+@pytest.mark.parametrize("url", ["/fund/test-round/committee/", "/fund/test-round/review/"])
+def test_queues_query_count_does_not_grow(client, fund_round, event, reviewers, url):
+    def add(n):
+        for _ in range(n):
+            review(make_application(fund_round, event), reviewers[1:])
+
+    client.force_login(reviewers[0])
+    add(2)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    add(15)
+    client.get(url)
+    with CaptureQueriesContext(connection) as large:
+        client.get(url)
+
+    assert len(small) == len(large)
+
+
+@pytest.mark.parametrize(
+    "url", ["/fund/test-round/money/", "/fund/test-round/report/", "/fund/test-round/allocate/"]
+)
+def test_money_pages_query_count_does_not_grow(
+    client, fund_round, event, reviewers, executor, treasurer, url
+):
+    def add(n):
+        for _ in range(n):
+            application = make_application(fund_round, event, costs={"flight": 1_000})
+            review(application, reviewers)
+            services.stage_decision(
+                application=application, outcome="award", items={"flight": 1_000}, actor=executor
+            )
+        services.release_decisions(round=fund_round, actor=executor)
+        for application in fund_round.applications.filter(status=S.OFFERED):
+            services.reply_to_offer(
+                application=application, actor=application.applicant, accept=True
+            )
+            services.add_booking(
+                application=Application.objects.get(pk=application.pk),
+                actor=treasurer,
+                category="flight",
+                vendor="Air",
+                amount=900,
+                currency="USD",
+                rate=1,
+                status="booked",
+            )
+
+    client.force_login(executor)
+    add(2)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    add(12)
+    client.get(url)
+    with CaptureQueriesContext(connection) as large:
+        client.get(url)
+
+    assert len(small) == len(large)
+
+
+def test_visa_verdict_uses_requirements_and_waits(db, fund_round, now):
+    from bpd.fund import feasibility
+    from bpd.fund.models import VisaDataset, VisaRequirement
+
+    VisaDataset.objects.create(source="test", as_of=now.date(), rows=1)
+    VisaRequirement.objects.create(passport="NG", destination="CZ", requirement="required")
+    start = (now + dt.timedelta(days=60)).date()
+    event = Event.objects.create(
+        name="E",
+        url="https://e.example",
+        city="Prague",
+        country="CZ",
+        starts_on=start,
+        ends_on=start,
+    )
+
+    application = make_application(fund_round, event)
+
+    assert application.verdict == "unknown"  # no wait data, no default
+    assert application.verdict_details["requirement"] == "required"
+    assert feasibility.assess_application(application, now.date()).verdict == "unknown"
