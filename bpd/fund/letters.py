@@ -55,7 +55,8 @@ def funding_letter(application):
     pdf.multi_cell(
         0,
         6,
-        _text(
+        align="L",
+        text=_text(
             _(
                 "To whom it may concern: this letter confirms that Black Python Devs has awarded %(name)s, "
                 "holder of a passport of %(country)s, funding from %(round)s to attend %(event)s in %(city)s, "
@@ -79,7 +80,8 @@ def funding_letter(application):
     pdf.multi_cell(
         0,
         6,
-        _text(
+        align="L",
+        text=_text(
             _(
                 "Black Python Devs pays the following costs directly to the vendors. The traveller does not pay them and is not reimbursed for them:"
             )
@@ -122,7 +124,8 @@ def funding_letter(application):
     pdf.multi_cell(
         0,
         6,
-        _text(
+        align="L",
+        text=_text(
             _("For any question about this letter, write to %(email)s.")
             % {"email": site.contact_email}
         ),
