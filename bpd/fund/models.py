@@ -174,8 +174,12 @@ class Application(models.Model):
     ]
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="applications")
+    # Kept without a person when the member deletes their account: money records stay auditable.
     applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="fund_applications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="fund_applications",
     )
     event = models.ForeignKey(
         Event, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("event")

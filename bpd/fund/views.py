@@ -458,10 +458,16 @@ def decide(request, pk):
             return redirect("fund:allocate", round.slug)
         except FundError as error:
             messages.error(request, str(error))
+    history = application.audit.select_related("actor")[:50]
     return render(
         request,
         "fund/decide.html",
-        {"application": application, "form": form, "costs": application.costs.all()},
+        {
+            "application": application,
+            "form": form,
+            "costs": application.costs.all(),
+            "history": history,
+        },
     )
 
 

@@ -439,3 +439,43 @@ def test_round_report_by_category_region_and_country(application, executor, trea
     }
     assert data["by_region"][0]["key"] == "Western Africa"
     assert data["by_country"][0]["key"] == "Nigeria"
+
+
+def test_application_is_part_of_the_members_data_export(client, application):
+    import io
+    import json
+    import zipfile
+
+    client.force_login(application.applicant)
+
+    archive = zipfile.ZipFile(io.BytesIO(client.post("/members/my-data/").content))
+
+    data = json.loads(archive.read("data.json"))
+    assert data["fund_applications"][0]["purpose"] == "Speak"
+    assert data["fund_applications"][0]["estimates"]
+
+
+def test_deleting_an_account_keeps_money_records_without_the_person(
+    application, executor, treasurer
+):
+    accepted(application, executor)
+    services.add_booking(
+        application=application,
+        actor=treasurer,
+        category="flight",
+        vendor="Air",
+        amount=1_000,
+        currency="USD",
+        rate=1,
+    )
+    user = application.applicant
+
+    from bpd.members.services import delete_account
+
+    delete_account(user=user)
+
+    application.refresh_from_db()
+    assert application.applicant is None
+    assert application.purpose == ""
+    assert application.bookings.count() == 1
+    assert selectors.committed(application.round) == 100_000
