@@ -71,30 +71,50 @@ def lp_bound(candidates, budget):
 
 
 def _knapsack(items, capacity):
-    """Indices of `items` ((weight, value) pairs, integer weights) maximising value within capacity."""
+    """Indices of `items` ((weight, value) pairs, integer weights) maximising value within capacity.
+
+    The choice table is stored as packed bits (one bit per item and capacity), so
+    5,000 items at 20,000 capacity units need 12.5 MB.
+    """
     n = len(items)
     best = np.zeros(capacity + 1)
-    keep = np.zeros((n, capacity + 1), dtype=bool)
+    keep = {}
     for i, (weight, value) in enumerate(items):
         if weight > capacity or value <= 0:
             continue
-        if weight == 0:
-            best += value
-            keep[i, :] = True
-            continue
         taken = best[: capacity + 1 - weight] + value
-        better = taken > best[weight:]
-        keep[i, weight:] = better
-        best[weight:] = np.where(better, taken, best[weight:])
+        better = np.zeros(capacity + 1, dtype=bool)
+        better[weight:] = taken > best[weight:]
+        if not better.any():
+            continue
+        keep[i] = np.packbits(better)
+        best = np.where(better, np.concatenate((np.zeros(weight), taken)), best)
     chosen, c = [], capacity
     for i in range(n - 1, -1, -1):
-        if keep[i, c]:
+        row = keep.get(i)
+        if row is not None and (row[c >> 3] >> (7 - (c & 7))) & 1:
             chosen.append(i)
             c -= items[i][0]
     return sorted(chosen)
 
 
-def propose(candidates, budget, *, max_per_country=None, resolution=4000):
+def _fill(chosen, pool, budget):
+    """Rounding costs up can leave money unused: add what still fits, best value per cost first."""
+    left = budget - sum(c.cost for c in chosen)
+    taken = {id(c) for c in chosen}
+    extra = sorted(
+        (c for c in pool if id(c) not in taken and c.value > 0),
+        key=lambda c: c.value / max(c.cost, 1),
+        reverse=True,
+    )
+    for candidate in extra:
+        if candidate.cost <= left:
+            chosen.append(candidate)
+            left -= candidate.cost
+    return chosen
+
+
+def propose(candidates, budget, *, max_per_country=None, resolution=20000):
     """The best set of candidates whose costs fit `budget` (see the module docstring)."""
     candidates = [c for c in candidates if 0 <= c.cost <= budget]
     budget = max(0, int(budget))
@@ -104,6 +124,8 @@ def propose(candidates, budget, *, max_per_country=None, resolution=4000):
     while True:
         items = [(math.ceil(c.cost / unit), c.value) for c in pool]
         chosen = [pool[i] for i in _knapsack(items, capacity)]
+        if unit > 1:
+            chosen = _fill(chosen, _within_caps(pool, chosen, max_per_country), budget)
         if not max_per_country:
             break
         counts = Counter(c.country for c in chosen if c.country)
@@ -124,3 +146,11 @@ def propose(candidates, budget, *, max_per_country=None, resolution=4000):
         upper_bound=lp_bound(candidates, budget),
         unit=unit,
     )
+
+
+def _within_caps(pool, chosen, max_per_country):
+    """Candidates that can still be added without breaking a country cap."""
+    if not max_per_country:
+        return pool
+    counts = Counter(c.country for c in chosen if c.country)
+    return [c for c in pool if not c.country or counts[c.country] < max_per_country]

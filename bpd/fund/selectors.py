@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from bpd.fund import money
-from bpd.fund.models import Application, AwardItem, Booking, Conflict, Decision, Review
+from bpd.fund.models import Application, AwardItem, Booking, Decision, Review
 
 S = Application.Status
 FUNDED = [S.OFFERED, S.ACCEPTED, S.COMPLETED]
@@ -149,48 +149,65 @@ def can_see_other_scores(application, reviewer):
     ).exists()
 
 
-def committee_rows(round):
-    """Ranking by weighted mean, with spread, verdict, amount, region, first-time and prior awards."""
-    from bpd.members.regions import region_of
+def committee_queryset(round, viewer=None):
+    """Applications ranked by the weighted mean of submitted reviews, with spread and prior awards,
+    computed by the database. A reviewer (`viewer` not staff) never gets applications they
+    declared a conflict on, nor their own."""
+    from django.db.models import Avg, Count, F, Max, Min, OuterRef, Q, Subquery
+    from django.db.models.functions import Coalesce
 
-    applications = list(
-        Application.objects.filter(round=round, status__in=Application.REVIEWABLE)
-        .select_related("event", "applicant__profile", "decision")
-        .prefetch_related(
-            Prefetch("reviews", queryset=Review.objects.filter(submitted_at__isnull=False)),
-            "decision__items",
-        )
-    )
-    prior = defaultdict(int)
-    for applicant_id in (
+    from bpd.members.roles import is_executor
+
+    submitted = Q(reviews__submitted_at__isnull=False)
+    prior = (
         Application.objects.filter(
-            applicant__in=[a.applicant_id for a in applications],
-            status__in=[S.ACCEPTED, S.COMPLETED],
+            applicant=OuterRef("applicant"), status__in=[S.ACCEPTED, S.COMPLETED]
         )
         .exclude(round=round)
-        .values_list("applicant_id", flat=True)
-    ):
-        prior[applicant_id] += 1
+        .order_by()
+        .values("applicant")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    applications = Application.objects.filter(round=round, status__in=Application.REVIEWABLE)
+    if viewer is not None and not is_executor(viewer):
+        applications = applications.exclude(conflicts__reviewer=viewer).exclude(applicant=viewer)
+    return (
+        applications.annotate(
+            score=Avg("reviews__weighted_score", filter=submitted),
+            high=Max("reviews__weighted_score", filter=submitted),
+            low=Min("reviews__weighted_score", filter=submitted),
+            review_count=Count("reviews", filter=submitted),
+            prior_awards=Coalesce(Subquery(prior), 0),
+        )
+        .select_related("event", "decision")
+        .prefetch_related("decision__items")
+        .order_by(F("score").desc(nulls_last=True), "pk")
+    )
+
+
+def committee_rows(round, applications=None):
+    """Rows for the committee table: one per application (a page of `committee_queryset`)."""
+    from bpd.members.regions import region_of
+
+    if applications is None:
+        applications = committee_queryset(round)
     rows = []
     for application in applications:
-        scores = [r.weighted_score for r in application.reviews.all()]
         rows.append(
             {
                 "application": application,
-                "score": statistics.fmean(scores) if scores else None,
-                "spread": (max(scores) - min(scores)) if len(scores) > 1 else 0,
-                "reviews": len(scores),
+                "score": application.score,
+                "spread": (application.high - application.low)
+                if application.review_count > 1
+                else 0,
+                "reviews": application.review_count,
                 "region": region_of(application.origin_country),
-                "prior_awards": prior[application.applicant_id],
+                "prior_awards": application.prior_awards,
                 "decision": getattr(application, "decision", None),
             }
         )
-    rows.sort(key=lambda row: (row["score"] is None, -(row["score"] or 0), row["application"].pk))
     return rows
-
-
-def conflicts_for(reviewer):
-    return Conflict.objects.filter(reviewer=reviewer)
 
 
 def award_items_by_category(round):
@@ -274,3 +291,15 @@ def round_report(round):
         ).count(),
         "reports": Application.objects.filter(round=round, status=S.COMPLETED).count(),
     }
+
+
+def staged_awards_total(round):
+    """Money in awards staged but not yet released."""
+    from django.db.models import Sum
+
+    staged = AwardItem.objects.filter(
+        decision__application__round=round,
+        decision__released_at__isnull=True,
+        decision__outcome=Decision.Outcome.AWARD,
+    )
+    return staged.aggregate(total=Sum("amount"))["total"] or 0

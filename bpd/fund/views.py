@@ -2,6 +2,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -41,6 +42,7 @@ from bpd.members.views import executor_required
 from bpd.website import languages
 
 S = Application.Status
+ROWS_PER_PAGE = 100
 
 
 # Applicants ------------------------------------------------------------------
@@ -298,22 +300,17 @@ def review(request, pk):
 def committee(request, slug):
     round = access.round_by_slug(slug)
     access.require(access.can_see_committee(request.user, round))
-    rows = selectors.committee_rows(round)
-    if not is_executor(request.user):
-        # A reviewer never sees rows for applications they declared a conflict on.
-        conflicted = set(
-            selectors.conflicts_for(request.user).values_list("application_id", flat=True)
-        )
-        rows = [
-            row
-            for row in rows
-            if row["application"].pk not in conflicted
-            and row["application"].applicant_id != request.user.pk
-        ]
+    ranked = selectors.committee_queryset(round, viewer=request.user)
+    page = Paginator(ranked, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "fund/committee.html",
-        {"round": round, "rows": rows, "is_executor": is_executor(request.user)},
+        {
+            "round": round,
+            "rows": selectors.committee_rows(round, page.object_list),
+            "page_obj": page,
+            "is_executor": is_executor(request.user),
+        },
     )
 
 
@@ -351,36 +348,25 @@ def round_edit(request, slug):
 @executor_required
 def allocate(request, slug):
     round = access.round_by_slug(slug)
-    rows = [
-        row for row in selectors.committee_rows(round) if row["application"].status == S.SUBMITTED
-    ]
+    waiting = selectors.committee_queryset(round).filter(status=S.SUBMITTED)
     exclude_not_feasible = request.GET.get("exclude_not_feasible", "on") == "on"
     cap = request.GET.get("max_per_country") or round.max_per_country
     cap = int(cap) if cap else None
     left = round.budget - selectors.committed(round)
-    staged_awards = sum(
-        r["decision"].total for r in rows if r["decision"] and r["decision"].outcome == "award"
-    )
     candidates = [
-        allocation.Candidate(
-            key=row["application"].pk,
-            cost=row["application"].requested_total or 0,
-            value=row["score"] or 0,
-            country=row["application"].origin_country,
+        allocation.Candidate(key=pk, cost=total, value=score, country=country)
+        for pk, total, score, country, verdict in waiting.values_list(
+            "pk", "requested_total", "score", "origin_country", "verdict"
         )
-        for row in rows
-        if row["score"] is not None
-        and row["application"].requested_total
-        and not (exclude_not_feasible and row["application"].verdict == "not_feasible")
+        if score is not None and total and not (exclude_not_feasible and verdict == "not_feasible")
     ]
     proposal = allocation.propose(candidates, left, max_per_country=cap)
     chosen = set(proposal.chosen)
     if request.method == "POST" and request.POST.get("action") == "stage_proposal":
         with transaction.atomic():
-            for row in rows:
-                application = row["application"]
-                if row["decision"]:
-                    continue  # keep what a person already staged
+            for application in waiting.filter(decision__isnull=True).prefetch_related(
+                "costs", "round__rates"
+            ):
                 if application.pk in chosen:
                     services.stage_decision(
                         application=application,
@@ -388,7 +374,7 @@ def allocate(request, slug):
                         items=selectors.default_award_items(application),
                         actor=request.user,
                     )
-                elif row["score"] is not None:
+                elif application.score is not None:
                     services.stage_decision(
                         application=application,
                         outcome=Decision.Outcome.WAITLIST,
@@ -410,12 +396,18 @@ def allocate(request, slug):
         except FundError as error:
             messages.error(request, str(error))
         return redirect("fund:allocate", round.slug)
+    staged_awards = selectors.staged_awards_total(round)
+    page = Paginator(waiting, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "fund/allocate.html",
         {
             "round": round,
-            "rows": rows,
+            "rows": selectors.committee_rows(round, page.object_list),
+            "page_obj": page,
+            "query": query.urlencode(),
             "proposal": proposal,
             "chosen": chosen,
             "left": left,
