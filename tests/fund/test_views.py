@@ -371,3 +371,22 @@ def test_visa_verdict_uses_requirements_and_waits(db, fund_round, now):
     assert application.verdict == "unknown"  # no wait data, no default
     assert application.verdict_details["requirement"] == "required"
     assert feasibility.assess_application(application, now.date()).verdict == "unknown"
+
+
+def test_overdue_offer_lapses_when_the_applicant_looks(client, fund_round, event, executor):
+    from django.utils import timezone
+
+    application = make_application(fund_round, event)
+    services.stage_decision(
+        application=application, outcome="award", items={"flight": 80_000}, actor=executor
+    )
+    services.release_decisions(round=fund_round, actor=executor)
+    application.decision.offer_deadline = timezone.now() - dt.timedelta(minutes=1)
+    application.decision.save()
+    client.force_login(application.applicant)
+
+    page = client.get(f"/fund/applications/{application.pk}/").text
+
+    application.refresh_from_db()
+    assert application.status == S.LAPSED
+    assert "Offer expired" in page
