@@ -15,7 +15,9 @@ from _setup import django_setup
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--posts", type=int, default=2_000)
     parser.add_argument("--applications", type=int, default=5_000)
@@ -26,7 +28,9 @@ def main():
 
     started = time.perf_counter()
     synthetic.load_site()
-    created = synthetic.fill(members=args.members, posts=args.posts, applications=args.applications, seed=args.seed)
+    created = synthetic.fill(
+        members=args.members, posts=args.posts, applications=args.applications, seed=args.seed
+    )
     print(f"created {created} in {time.perf_counter() - started:.1f} s")
 
 

@@ -22,7 +22,16 @@ BUDGET = 14 * 1024
 def public_paths():
     from bpd.website import languages
 
-    paths = ["", "about/", "initiatives/", "why-online-first/", "leadership/", "code-of-conduct/", "news/", "experts/"]
+    paths = [
+        "",
+        "about/",
+        "initiatives/",
+        "why-online-first/",
+        "leadership/",
+        "code-of-conduct/",
+        "news/",
+        "experts/",
+    ]
     return [languages.prefixed(p, code) for code in languages.CODES for p in paths]
 
 
@@ -52,30 +61,34 @@ def count_queries(client, path):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--small", type=int, default=10)
     parser.add_argument("--large", type=int, default=10000)
     args = parser.parse_args()
     database = OUT / "pages.sqlite3"
     database.unlink(missing_ok=True)
     django_setup(os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{database}")
+    import synthetic
     from django.conf import settings
     from django.contrib.staticfiles import finders
     from django.core.cache import cache
     from django.test import Client
 
-    import synthetic
-
     settings.ALLOWED_HOSTS = ["*"]
     synthetic.load_site()
-    css = open(finders.find("website/site.css"), "rb").read()
+    with open(finders.find("website/site.css"), "rb") as handle:
+        css = handle.read()
     client = Client()
     print("## Page weight (HTML + CSS, gzip)\n")
     print(f"| page | status | bytes | budget {BUDGET} | requests | third-party |")
     print("|---|---:|---:|---|---:|---|")
     for path in public_paths():
         status, size, requests, third_party = weigh(client, path, css)
-        print(f"| {path} | {status} | {size} | {'ok' if size <= BUDGET else 'OVER'} | {requests} | {', '.join(third_party) or 'none'} |")
+        print(
+            f"| {path} | {status} | {size} | {'ok' if size <= BUDGET else 'OVER'} | {requests} | {', '.join(third_party) or 'none'} |"
+        )
 
     signed_in = synthetic.signed_in_paths()
     pages = [(p, None) for p in public_paths()[:8]] + signed_in

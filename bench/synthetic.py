@@ -31,7 +31,11 @@ def _cities(rng):
     from bpd.members.models import City
 
     by_country = {}
-    for city in City.objects.filter(country__in=COUNTRY_WEIGHTS).order_by("-population").only("geonameid", "country", "timezone"):
+    for city in (
+        City.objects.filter(country__in=COUNTRY_WEIGHTS)
+        .order_by("-population")
+        .only("geonameid", "country", "timezone")
+    ):
         bucket = by_country.setdefault(city.country, [])
         if len(bucket) < 25:
             bucket.append(city)
@@ -61,7 +65,14 @@ def fill_members(total, seed=1):
         stop = min(total, start + BATCH)
         with transaction.atomic():
             users = User.objects.bulk_create(
-                [User(email=f"m{n}@{DOMAIN}", password="!", date_joined=now - dt.timedelta(days=n % 1000)) for n in range(start, stop)]
+                [
+                    User(
+                        email=f"m{n}@{DOMAIN}",
+                        password="!",
+                        date_joined=now - dt.timedelta(days=n % 1000),
+                    )
+                    for n in range(start, stop)
+                ]
             )
             profiles = []
             for user in users:
@@ -69,19 +80,38 @@ def fill_members(total, seed=1):
                 city = rng.choice(cities[country]) if cities.get(country) else None
                 profiles.append(
                     Profile(
-                        user=user, display_name=f"Member {user.pk}", country=country, city=city,
-                        time_zone=city.timezone if city else "", skill_level=rng.choice(levels),
-                        roles=rng.sample(["backend", "web", "data", "ml", "devops", "education"], k=2),
+                        user=user,
+                        display_name=f"Member {user.pk}",
+                        country=country,
+                        city=city,
+                        time_zone=city.timezone if city else "",
+                        skill_level=rng.choice(levels),
+                        roles=rng.sample(
+                            ["backend", "web", "data", "ml", "devops", "education"], k=2
+                        ),
                         languages=rng.sample(["en", "fr", "pt", "sw", "ha", "yo"], k=2),
-                        career_status=rng.choice(["student", "employed", "open", "hiring", "freelancing"]),
-                        name_visibility=rng.choice([Visibility.MEMBERS, Visibility.MEMBERS, Visibility.PUBLIC, Visibility.LEADERS]),
-                        location_visibility=rng.choice(list(Visibility)), city_visibility=rng.choice(list(Visibility)),
-                        about_visibility=rng.choice(list(Visibility)), career_visibility=rng.choice(list(Visibility)),
+                        career_status=rng.choice(
+                            ["student", "employed", "open", "hiring", "freelancing"]
+                        ),
+                        name_visibility=rng.choice(
+                            [
+                                Visibility.MEMBERS,
+                                Visibility.MEMBERS,
+                                Visibility.PUBLIC,
+                                Visibility.LEADERS,
+                            ]
+                        ),
+                        location_visibility=rng.choice(list(Visibility)),
+                        city_visibility=rng.choice(list(Visibility)),
+                        about_visibility=rng.choice(list(Visibility)),
+                        career_visibility=rng.choice(list(Visibility)),
                         onboarded_at=now,
-                    )  # fmt: skip
+                    )
                 )
             Profile.objects.bulk_create(profiles)
-            through.objects.bulk_create([through(user_id=u.pk, group_id=member_group.pk) for u in users])
+            through.objects.bulk_create(
+                [through(user_id=u.pk, group_id=member_group.pk) for u in users]
+            )
         created += len(users)
     return created
 
@@ -97,11 +127,16 @@ def fill_posts(total, seed=1):
         Post.objects.bulk_create(
             [
                 Post(
-                    language=LANGUAGES[n % len(LANGUAGES)], slug=f"bench-{n}", translation_key=f"bench-{n}",
-                    title=f"Community update {n}", description="A short summary of the news.",
-                    body="Text of the post.", body_html="<p>Text of the post.</p>", author_name="BPD",
+                    language=LANGUAGES[n % len(LANGUAGES)],
+                    slug=f"bench-{n}",
+                    translation_key=f"bench-{n}",
+                    title=f"Community update {n}",
+                    description="A short summary of the news.",
+                    body="Text of the post.",
+                    body_html="<p>Text of the post.</p>",
+                    author_name="BPD",
                     published_at=now - dt.timedelta(hours=n + 1),
-                )  # fmt: skip
+                )
                 for n in range(start, min(total, start + BATCH))
             ]
         )
@@ -145,18 +180,42 @@ def fill_applications(total, seed=1):
     now = timezone.now()
     for start in range(existing, total, BATCH):
         stop = min(total, start + BATCH)
-        applicants = User.objects.bulk_create([User(email=f"a{n}@{DOMAIN}", password="!") for n in range(start, stop)])
+        applicants = User.objects.bulk_create(
+            [User(email=f"a{n}@{DOMAIN}", password="!") for n in range(start, stop)]
+        )
         applications = Application.objects.bulk_create(
             [
-                Application(round=round, applicant=a, event=event, origin_country=rng.choice(list(COUNTRY_WEIGHTS)),
-                            passport_country="NG", purpose="x", give_back="y", currency="USD", status="submitted",
-                            submitted_at=now, requested_total=rng.randint(50_000, 400_000), verdict="feasible")
+                Application(
+                    round=round,
+                    applicant=a,
+                    event=event,
+                    origin_country=rng.choice(list(COUNTRY_WEIGHTS)),
+                    passport_country="NG",
+                    purpose="x",
+                    give_back="y",
+                    currency="USD",
+                    status="submitted",
+                    submitted_at=now,
+                    requested_total=rng.randint(50_000, 400_000),
+                    verdict="feasible",
+                )
                 for a in applicants
             ]
-        )  # fmt: skip
-        CostItem.objects.bulk_create([CostItem(application=a, category="flight", amount=a.requested_total, currency="USD") for a in applications])
+        )
+        CostItem.objects.bulk_create(
+            [
+                CostItem(application=a, category="flight", amount=a.requested_total, currency="USD")
+                for a in applications
+            ]
+        )
         Review.objects.bulk_create(
-            [Review(application=a, reviewer=r, weighted_score=rng.uniform(1, 5), submitted_at=now) for a in applications for r in reviewers]
+            [
+                Review(
+                    application=a, reviewer=r, weighted_score=rng.uniform(1, 5), submitted_at=now
+                )
+                for a in applications
+                for r in reviewers
+            ]
         )
     return total - existing
 
@@ -177,7 +236,9 @@ def user(handle):
 
     account, created = User.objects.get_or_create(email=f"{handle}@{DOMAIN}")
     if created:
-        Profile.objects.create(user=account, display_name=handle.title(), onboarded_at=timezone.now())
+        Profile.objects.create(
+            user=account, display_name=handle.title(), onboarded_at=timezone.now()
+        )
         account.groups.add(Group.objects.get_or_create(name="member")[0])
         if handle == "reviewer":
             account.groups.add(Group.objects.get_or_create(name="reviewer")[0])
@@ -186,4 +247,8 @@ def user(handle):
 
 def signed_in_paths():
     bench_round()
-    return [("/members/directory/", "viewer"), ("/members/directory/?country=NG", "viewer"), ("/fund/bench-round/committee/", "reviewer")]
+    return [
+        ("/members/directory/", "viewer"),
+        ("/members/directory/?country=NG", "viewer"),
+        ("/fund/bench-round/committee/", "reviewer"),
+    ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("robots.txt", website_views.robots_txt, name="robots"),
     path("sitemap.xml", website_views.sitemap_xml, name="sitemap"),
     path("favicon.ico", website_views.favicon, name="favicon"),
+    path("healthz", website_views.healthz, name="healthz"),
 ]
 urlpatterns += i18n_patterns(
     path("news/", include("bpd.news.urls")),

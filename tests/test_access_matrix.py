@@ -40,6 +40,7 @@ EXPECTED = {
     "robots": PUBLIC,
     "sitemap": PUBLIC,
     "favicon": PUBLIC,
+    "healthz": PUBLIC,
     "pages:home": PUBLIC,
     "pages:detail": PUBLIC,
     "news:index": PUBLIC,

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bpd.fund import money
 from bpd.members.fields import CodeListField
@@ -386,7 +387,7 @@ class Booking(models.Model):
         PLANNED = "planned", _("Planned")
         QUOTED = "quoted", _("Quoted")
         BOOKED = "booked", _("Booked")
-        USED = "used", _("Used")
+        USED = "used", pgettext_lazy("booking status", "Used")
         CANCELLED = "cancelled", _("Cancelled")
         REFUNDED = "refunded", _("Refunded")
 

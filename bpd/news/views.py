@@ -6,6 +6,7 @@ from bpd.news.models import Post, Tag
 from bpd.pages import selectors
 from bpd.pages.views import document_context
 from bpd.website import languages
+from bpd.website.caching import public_page
 
 PER_PAGE = 10
 
@@ -17,17 +18,20 @@ def _listing(request, posts, **context):
     )
 
 
+@public_page
 def index(request):
     posts = Post.objects.for_reader(languages.current()).prefetch_related("tags")
     return _listing(request, posts, heading=_("News"))
 
 
+@public_page
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     posts = tag.posts.for_reader(languages.current()).prefetch_related("tags")
     return _listing(request, posts, heading=_("News tagged “%(tag)s”") % {"tag": tag.name}, tag=tag)
 
 
+@public_page
 def detail(request, slug):
     post, is_fallback = selectors.find_document(
         Post.objects.published().prefetch_related("tags"), languages.current(), slug=slug

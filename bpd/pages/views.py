@@ -4,6 +4,7 @@ from bpd.news.models import Post
 from bpd.pages import selectors
 from bpd.pages.models import Page, TeamMember
 from bpd.website import languages
+from bpd.website.caching import public_page
 
 
 def document_context(document, is_fallback):
@@ -20,6 +21,7 @@ def document_context(document, is_fallback):
     }
 
 
+@public_page
 def page_detail(request, path=""):
     language = languages.current()
     page, is_fallback = selectors.find_document(Page.objects.all(), language, path=path)

@@ -79,3 +79,8 @@ def sitemap_xml(request):
     return render(
         request, "website/sitemap.xml", {"entries": entries}, content_type="application/xml"
     )
+
+
+def healthz(request):
+    """The cheapest response the full stack gives: the benchmark's baseline, and a health check."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,51 @@
+"""Whole-page caching for anonymous readers of public pages.
+
+A cached page is keyed by language, path, query string and the content version
+(bumped whenever an editor saves a page, post, team member or site setting), so
+an edit shows at once. Signed-in people always get a fresh page. Responses say
+how browsers and CDNs may reuse them: `Cache-Control: public`, an `ETag` (from
+ConditionalGetMiddleware) and `Vary: Cookie` (the session decides who is anonymous).
+"""
+
+import functools
+import hashlib
+
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from bpd.pages.selectors import content_version
+from bpd.website import languages
+
+MAX_AGE = 300  # browsers and CDNs: five minutes
+TIMEOUT = 3600  # our cache: an hour, or until the content changes
+
+
+def _key(request):
+    raw = f"{languages.current()}|{request.path}|{request.META.get('QUERY_STRING', '')}|{content_version()}"
+    return "page:" + hashlib.sha1(raw.encode()).hexdigest()
+
+
+def public_page(view):
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        cacheable = request.method in {"GET", "HEAD"} and not request.user.is_authenticated
+        if not cacheable:
+            return view(request, *args, **kwargs)
+        key = _key(request)
+        stored = cache.get(key)
+        if stored is not None:
+            content, content_type = stored
+            response = HttpResponse(content, content_type=content_type)
+        else:
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200 or getattr(response, "streaming", False):
+                return response
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
+        patch_cache_control(response, public=True, max_age=MAX_AGE)
+        patch_vary_headers(response, ["Cookie"])
+        return response
+
+    return wrapper
