@@ -7,11 +7,13 @@ from bpd.fund import money
 from bpd.fund.models import Application, Booking, Category, Criterion, Event, Round
 from bpd.members import choices
 from bpd.members.forms import LocationMixin
-from bpd.website.forms import https_urls
+from bpd.website.forms import FastSelect, https_urls
 
 
 def currency_field(**kwargs):
-    return forms.ChoiceField(choices=[(c, c) for c in money.CURRENCIES], **kwargs)
+    return forms.ChoiceField(
+        choices=[(c, c) for c in money.CURRENCIES], widget=FastSelect, **kwargs
+    )
 
 
 class ApplicationForm(LocationMixin, forms.ModelForm):
@@ -26,14 +28,18 @@ class ApplicationForm(LocationMixin, forms.ModelForm):
     new_event_name = forms.CharField(label=_("Event name"), required=False, max_length=200)
     new_event_url = forms.URLField(label=_("Event website"), required=False, assume_scheme="https")
     new_event_city = forms.CharField(label=_("Event city"), required=False, max_length=120)
-    new_event_country = forms.ChoiceField(label=_("Event country"), required=False)
+    new_event_country = forms.ChoiceField(
+        label=_("Event country"), required=False, widget=FastSelect
+    )
     new_event_starts = forms.DateField(
         label=_("First day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     new_event_ends = forms.DateField(
         label=_("Last day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    passport_country = forms.ChoiceField(label=_("Passport country"), required=False)
+    passport_country = forms.ChoiceField(
+        label=_("Passport country"), required=False, widget=FastSelect
+    )
     currency = currency_field(label=_("Currency of your estimates"))
     consent = forms.BooleanField(
         label=_(
@@ -350,7 +356,7 @@ class WaitTimeImportForm(forms.Form):
             ),
         ],
     )
-    destination = forms.ChoiceField(label=_("Visas for (country)"), initial="US")
+    destination = forms.ChoiceField(label=_("Visas for (country)"), initial="US", widget=FastSelect)
     as_of = forms.DateField(label=_("Data as of"), widget=forms.DateInput(attrs={"type": "date"}))
     source = forms.CharField(label=_("Where it comes from"), max_length=200)
     file = forms.FileField(label=_("File"))

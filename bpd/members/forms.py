@@ -9,7 +9,7 @@ from bpd.members import choices, gazetteer
 from bpd.members.models import City, Invite, Profile
 from bpd.members.roles import Role
 from bpd.members.visibility import Visibility
-from bpd.website.forms import https_urls
+from bpd.website.forms import FastSelect, https_urls
 
 
 class JoinForm(forms.Form):
@@ -35,7 +35,7 @@ class JoinForm(forms.Form):
 class LocationMixin(forms.Form):
     """Country from a list, city typed and matched against the offline gazetteer."""
 
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=FastSelect)
     city_name = forms.CharField(
         label=_("City"),
         required=False,
@@ -186,8 +186,8 @@ class DirectoryFilterForm(forms.Form):
     skill = forms.SlugField(label=_("Skill"), required=False)
     role = forms.ChoiceField(label=_("Role"), required=False)
     level = forms.ChoiceField(label=_("Python experience"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    language = forms.ChoiceField(label=_("Language"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=FastSelect)
+    language = forms.ChoiceField(label=_("Language"), required=False, widget=FastSelect)
     open_to_work = forms.BooleanField(label=_("Open to work"), required=False)
 
     def __init__(self, *args, **kwargs):

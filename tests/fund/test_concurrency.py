@@ -101,7 +101,7 @@ def test_concurrent_bookings_cannot_exceed_budget(fund_round, event, executor, t
     for thread in threads:
         thread.join(timeout=30)
 
-    assert sorted(outcomes)[0] == "booked"
-    assert outcomes.count("booked") == 1
+    assert len(outcomes) == 2
+    assert outcomes.count("booked") == 1, outcomes
     assert selectors.committed(fund_round) == 260_000
     assert selectors.committed(fund_round) <= fund_round.budget

@@ -78,3 +78,16 @@ def test_server_error_page_is_translated(code):
     assert re.search(r"<h1>(.*?)</h1>", translated).group(1) != re.search(
         r"<h1>(.*?)</h1>", english
     ).group(1)
+
+
+def test_fast_select_renders_like_a_select():
+    from bpd.website.forms import FastSelect
+
+    html = FastSelect(choices=[("", "Any"), ("NG", "Nigeria"), ("KE", "Kenya & <co>")]).render(
+        "country", "KE", attrs={"id": "id_country"}
+    )
+
+    assert html == (
+        '<select id="id_country" name="country"><option value="">Any</option>'
+        '<option value="NG">Nigeria</option><option value="KE" selected>Kenya &amp; &lt;co&gt;</option></select>'
+    )
