@@ -32,7 +32,9 @@ def run(script, *args):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--smoke", action="store_true", help="small data and 1-second loads (CI)")
     args = parser.parse_args()
     if args.smoke:
@@ -48,7 +50,9 @@ def main():
         [
             f"# Benchmarks, {dt.date.today().isoformat()}",
             f"Machine: {os.cpu_count()} cores, {memory:.0f} GiB, {platform.platform()}, Python {platform.python_version()}."
-            + (" **Smoke run: small data, short loads; not for comparison.**" if args.smoke else ""),
+            + (
+                " **Smoke run: small data, short loads; not for comparison.**" if args.smoke else ""
+            ),
             "## HTTP (gunicorn, production settings, wrk on the same machine)",
             load,
             pages,
