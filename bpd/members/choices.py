@@ -1,5 +1,7 @@
 """Fixed choices for profiles, with names in the reader's language."""
 
+import functools
+
 from babel import Locale
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,13 +17,24 @@ SPOKEN_LANGUAGE_CODES = [
 
 
 def spoken_languages():
-    locale = Locale.parse(languages.current())
+    return _spoken_languages(languages.current())
+
+
+def countries():
+    return _countries(languages.current())
+
+
+# Names come from CLDR data that never changes while the process runs: compute once per language.
+@functools.cache
+def _spoken_languages(language):
+    locale = Locale.parse(language)
     names = [(code, locale.languages.get(code, code)) for code in SPOKEN_LANGUAGE_CODES]
     return sorted(names, key=lambda pair: pair[1].casefold())
 
 
-def countries():
-    locale = Locale.parse(languages.current())
+@functools.cache
+def _countries(language):
+    locale = Locale.parse(language)
     territories = [
         (code, name)
         for code, name in locale.territories.items()

@@ -185,9 +185,13 @@ class Profile(models.Model):
     objects = ProfileQuerySet.as_manager()
 
     class Meta:
+        # Checked with EXPLAIN on PostgreSQL at 1,000,000 members (docs/performance.md):
+        # the directory walks display_name order; country filters and counts use country.
         indexes = [
             models.Index(fields=["onboarded_at"]),
             models.Index(fields=["in_expertise_directory", "name_visibility"]),
+            models.Index(fields=["display_name", "id"], name="profile_directory_order"),
+            models.Index(fields=["country", "location_visibility"], name="profile_country_visible"),
         ]
         verbose_name = _("profile")
         verbose_name_plural = _("profiles")

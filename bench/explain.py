@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""EXPLAIN ANALYZE of the queries that must stay fast at scale (PostgreSQL).
+
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bpd_bench .venv/bin/python bench/data.py --members 1000000
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bpd_bench .venv/bin/python bench/explain.py
+
+Shows the plan and timing of: the members' directory first page (as a member), the
+directory filtered by country, and the members-per-country count insights will use.
+"""
+
+from _setup import django_setup
+
+
+def explain(title, queryset):
+    from django.db import connection
+
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT TEXT) " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    print(f"### {title}\n\n```\n{plan}\n```\n")
+
+
+def main():
+    django_setup()
+    from django.db import connection
+    from django.db.models import Count
+
+    from bpd.members import selectors
+    from bpd.members.models import Profile
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("Set BENCH_DATABASE_URL to a PostgreSQL database.")
+    import synthetic
+
+    viewer = synthetic.user("viewer")
+    print(f"{Profile.objects.count()} profiles\n")
+    explain("Directory, first page (member)", selectors.directory(viewer)[:24])
+    explain("Directory, country = KE (member)", selectors.directory(viewer, country="KE")[:24])
+    explain(
+        "Members per country",
+        Profile.objects.listed()
+        .values("country")
+        .annotate(members=Count("id"))
+        .order_by("-members"),
+    )
+
+
+if __name__ == "__main__":
+    main()
