@@ -12,54 +12,38 @@ from tests.fund.conftest import make_application
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.mark.skipif(
+ONLY_POSTGRESQL = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="row locks are what this proves; run with DATABASE_URL on PostgreSQL",
 )
-def test_concurrent_releases_cannot_exceed_budget(fund_round, event, executor):
-    first, second = make_application(fund_round, event), make_application(fund_round, event)
-    # Each award fits alone (300,000 budget); both together do not.
-    services.stage_decision(
-        application=first, outcome="award", items={"flight": 180_000}, actor=executor
-    )
+
+
+@ONLY_POSTGRESQL
+def test_concurrent_offers_cannot_exceed_budget(fund_round, event, executor):
+    # Two waiting-list applications of 180,000 each; the round has 300,000: room for one.
+    waiting = [make_application(fund_round, event, costs={"flight": 180_000}) for _ in range(2)]
+    for application in waiting:
+        services.stage_decision(application=application, outcome="waitlist", actor=executor)
+    services.release_decisions(round=fund_round, actor=executor)
     barrier = threading.Barrier(2)
-    outcomes = []
+    offered = []
 
-    def release(application):
+    def approve():
         try:
             barrier.wait()
-            services.release_decisions(round=fund_round, actor=executor)
-            outcomes.append("released")
-        except FundError as error:
-            outcomes.append(str(error))
+            offered.append(services.offer_next_from_waitlist(round=fund_round, actor=executor))
         finally:
             connections.close_all()
 
-    def book(application):
-        try:
-            barrier.wait()
-            services.stage_decision(
-                application=application, outcome="award", items={"flight": 180_000}, actor=executor
-            )
-            services.release_decisions(round=fund_round, actor=executor)
-            outcomes.append("released")
-        except FundError as error:
-            outcomes.append(str(error))
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=release, args=(first,)),
-        threading.Thread(target=book, args=(second,)),
-    ]
+    threads = [threading.Thread(target=approve) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
 
-    assert selectors.committed(fund_round) <= fund_round.budget
+    assert len(offered) == 2
+    assert sum(1 for application in offered if application is not None) == 1
     assert selectors.committed(fund_round) == 180_000
-    assert len(outcomes) == 2
 
 
 @pytest.mark.skipif(
