@@ -1,23 +1,10 @@
 import pytest
 
 from bpd.website import languages
+from tests.public_pages import PUBLIC_PATHS
 
 pytestmark = pytest.mark.browser
 
-PUBLIC_PATHS = [
-    "",
-    "about/",
-    "initiatives/",
-    "why-online-first/",
-    "leadership/",
-    "news/",
-    "news/welcome-to-the-new-site/",
-    "news/tag/community/",
-    "code-of-conduct/",
-    "experts/",
-    "accounts/signup/",
-    "accounts/login/code/",
-]
 AXE_OPTIONS = {
     "runOnly": {
         "type": "tag",

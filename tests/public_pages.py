@@ -1,0 +1,16 @@
+"""The public pages every budget, accessibility and phone test walks (without language prefix)."""
+
+PUBLIC_PATHS = [
+    "",
+    "about/",
+    "initiatives/",
+    "why-online-first/",
+    "leadership/",
+    "news/",
+    "news/welcome-to-the-new-site/",
+    "news/tag/community/",
+    "code-of-conduct/",
+    "experts/",
+    "accounts/signup/",
+    "accounts/login/code/",
+]
