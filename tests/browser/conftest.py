@@ -42,20 +42,31 @@ def browser():
         browser.close()
 
 
+def settle_and_close(context):
+    """Let every request the pages started finish, then close.
+
+    The live server's database is flushed after each test; a request still
+    running during the flush fails its foreign keys.
+    """
+    for open_page in context.pages:
+        open_page.wait_for_load_state("networkidle")
+    context.close()
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, live_site):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     yield page
-    context.close()
+    settle_and_close(context)
 
 
 @pytest.fixture
-def phone(browser):
+def phone(browser, live_site):
     context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
     page = context.new_page()
     yield page
-    context.close()
+    settle_and_close(context)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from bpd.fund.models import Application, Criterion, Event, ExchangeRate, Round
 from bpd.members.roles import Role
+from tests.browser.conftest import settle_and_close
 from tests.browser.test_member_pages import signed_in_context
 from tests.factories import ProfileFactory, UserFactory
 
@@ -71,7 +72,7 @@ def test_fund_journey(browser, live_server, transactional_db):
     assert page.get_by_text("Submitted").first.is_visible()
     application = Application.objects.get(applicant=leader)
     assert application.requested_total == 135_000
-    context.close()
+    settle_and_close(context)
 
     # Reviewer 0 declares a conflict; reviewers 1 and 2 score.
     context, page = as_user(reviewers[0])
@@ -79,7 +80,7 @@ def test_fund_journey(browser, live_server, transactional_db):
     page.get_by_role("link", name=str(application.pk), exact=True).click()
     page.get_by_role("button", name="Declare a conflict").click()
     assert page.get_by_text("Nothing to review.").is_visible()
-    context.close()
+    settle_and_close(context)
     for reviewer, score in ((reviewers[1], "4"), (reviewers[2], "5")):
         context, page = as_user(reviewer)
         page.goto(base + f"/fund/applications/{application.pk}/review/")
@@ -90,14 +91,14 @@ def test_fund_journey(browser, live_server, transactional_db):
             group.get_by_label(score).check()
         page.get_by_role("button", name="Submit review").click()
         assert page.get_by_role("heading", name="Other reviewers").is_visible()
-        context.close()
+        settle_and_close(context)
 
     # The executor stages the proposal and releases it.
     context, page = as_user(executor)
     page.goto(base + f"/fund/{round.slug}/allocate/")
     page.get_by_role("button", name="Stage this proposal").click()
     page.get_by_role("button", name="Release all staged decisions").click()
-    context.close()
+    settle_and_close(context)
     application.refresh_from_db()
     assert application.status == "offered"
 
@@ -105,7 +106,7 @@ def test_fund_journey(browser, live_server, transactional_db):
     context, page = as_user(leader)
     page.goto(base + f"/fund/applications/{application.pk}/")
     page.get_by_role("button", name="Accept the award").click()
-    context.close()
+    settle_and_close(context)
 
     # The treasurer books the flight.
     context, page = as_user(treasurer)
@@ -120,7 +121,7 @@ def test_fund_journey(browser, live_server, transactional_db):
     page.locator("#id_booking-status").select_option("booked")
     page.get_by_role("button", name="Record booking").click()
     assert page.get_by_text("Booking recorded.").is_visible()
-    context.close()
+    settle_and_close(context)
 
     # The leader sees the itinerary and downloads the letter.
     context, page = as_user(leader)
@@ -133,4 +134,4 @@ def test_fund_journey(browser, live_server, transactional_db):
     text = " ".join(" ".join(p.extract_text() for p in pages).split())
     assert "Amina Leader" in text
     assert "Air Peace (P47XYZ" in text
-    context.close()
+    settle_and_close(context)

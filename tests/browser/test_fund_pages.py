@@ -4,6 +4,7 @@ import pytest
 
 from bpd.members.roles import Role
 from bpd.members.services import ensure_groups
+from tests.browser.conftest import settle_and_close
 from tests.browser.test_member_pages import signed_in_context
 from tests.browser.test_public_site import AXE_OPTIONS
 from tests.factories import ProfileFactory, UserFactory
@@ -61,4 +62,4 @@ def test_fund_pages_pass_axe_and_fit_a_phone(browser, live_server, transactional
             assert results.violations_count == 0, f"{path}:\n{results.generate_report()}"
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 360px"
-        context.close()
+        settle_and_close(context)

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 
 from bpd.members.models import Profile
+from tests.browser.conftest import settle_and_close
 from tests.factories import CityFactory, ProfileFactory
 
 pytestmark = pytest.mark.browser
@@ -72,7 +73,7 @@ def test_join_onboard_edit_and_visibility_seen_by_another_member(
         label="Only me"
     )
     page.get_by_role("button", name="Save").click()
-    context.close()
+    settle_and_close(context)
     other_page.reload()
     assert other_page.get_by_text("I build data pipelines in Accra.").count() == 0
-    other_context.close()
+    settle_and_close(other_context)

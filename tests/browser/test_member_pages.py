@@ -6,6 +6,7 @@ from django.test import Client
 
 from bpd.members.roles import Role
 from bpd.members.visibility import Visibility
+from tests.browser.conftest import settle_and_close
 from tests.browser.test_public_site import AXE_OPTIONS
 from tests.factories import ProfileFactory, UserFactory
 
@@ -57,7 +58,7 @@ def test_member_and_staff_pages_pass_axe(browser, live_site, live_server, langua
         assert response.status == 200, path
         results = axe.run(page, options=AXE_OPTIONS)
         assert results.violations_count == 0, f"{path}:\n{results.generate_report()}"
-    context.close()
+    settle_and_close(context)
 
 
 def test_member_pages_fit_a_phone(browser, live_site, live_server):
@@ -69,4 +70,4 @@ def test_member_pages_fit_a_phone(browser, live_site, live_server):
         page.goto(live_site + path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
-    context.close()
+    settle_and_close(context)
