@@ -121,19 +121,63 @@ class ProfileView:
         return seen
 
 
+class Audience:
+    """Stands for "any member" or "any leader" when a page is the same for all of them.
+
+    Directory pages are rendered for an audience, never for one viewer, so a cached
+    page cannot carry one person's view of their own private fields to others.
+    """
+
+    is_authenticated = True
+    is_superuser = False
+    pk = None
+
+    def __init__(self, level):
+        self.level = level
+        self.is_staff = level <= Visibility.LEADERS
+        self._bpd_roles = frozenset({"leader"} if self.is_staff else {"member"})
+
+
+def audience_of(viewer):
+    return Audience(reach(viewer))
+
+
+DIRECTORY_VERSION_KEY = "members:directory:version"
+
+
+def directory_version():
+    from django.core.cache import cache
+
+    version = cache.get(DIRECTORY_VERSION_KEY)
+    if version is None:
+        version = 1
+        cache.add(DIRECTORY_VERSION_KEY, version, None)
+    return version
+
+
+def bump_directory_version(**kwargs):
+    from django.core.cache import cache
+
+    try:
+        cache.incr(DIRECTORY_VERSION_KEY)
+    except ValueError:
+        cache.set(DIRECTORY_VERSION_KEY, 2, None)
+
+
 def directory(
     viewer, *, q="", skill="", role="", level="", country="", language="", open_to_work=False
 ):
-    """Listed profiles `viewer` may see, filtered only on fields `viewer` may see."""
+    """Listed profiles the audience `viewer` belongs to may see, filtered only on fields
+    that audience may see."""
     r = reach(viewer)
     profiles = (
         Profile.objects.listed()
-        .filter(Q(name_visibility__gte=r) | Q(user=viewer.pk))
+        .filter(name_visibility__gte=r)
         .select_related("city")
         .prefetch_related("skills")
         .order_by("display_name", "pk")
     )
-    about = Q(about_visibility__gte=r) | Q(user=viewer.pk)
+    about = Q(about_visibility__gte=r)
     if q:
         profiles = profiles.filter(Q(display_name__icontains=q) | (about & Q(bio__icontains=q)))
     if skill:
@@ -145,13 +189,10 @@ def directory(
     if language:
         profiles = profiles.filter(about, contains_code("languages", language))
     if country:
-        profiles = profiles.filter(
-            Q(location_visibility__gte=r) | Q(user=viewer.pk), country=country
-        )
+        profiles = profiles.filter(location_visibility__gte=r, country=country)
     if open_to_work:
         profiles = profiles.filter(
-            Q(career_visibility__gte=r) | Q(user=viewer.pk),
-            career_status=choices.CareerStatus.OPEN_TO_WORK,
+            career_visibility__gte=r, career_status=choices.CareerStatus.OPEN_TO_WORK
         )
     return profiles.distinct() if skill else profiles
 
@@ -172,6 +213,9 @@ def expertise_directory(*, q="", kind=""):
 
 def profile_for(viewer, pk):
     """One profile `viewer` may open, or None. Records staff access to private fields."""
+    own = Profile.objects.filter(pk=pk, user=viewer.pk).select_related("user", "city").first()
+    if own is not None:
+        return ProfileView(own, viewer)
     profile = (
         directory(viewer)
         .filter(pk=pk)

@@ -1,4 +1,5 @@
 import csv
+import hashlib
 import secrets
 
 from allauth.account.internal.flows.login_by_code import LoginCodeVerificationProcess
@@ -7,11 +8,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required, user_passes_test
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,6 +32,7 @@ from bpd.members.forms import (
 )
 from bpd.members.models import AccessLog, Connection, Invite, Profile
 from bpd.members.roles import Role, is_executor, role_names
+from bpd.website import languages
 from bpd.website.models import SiteSettings
 
 PER_PAGE = 24
@@ -100,17 +105,35 @@ def edit_profile(request):
 @login_required
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    profiles = selectors.directory(request.user, **{k: v for k, v in filters.items() if v})
-    page = Paginator(profiles, PER_PAGE).get_page(request.GET.get("page"))
-    views = [selectors.ProfileView(profile, request.user) for profile in page.object_list]
+    filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
+    audience = selectors.audience_of(request.user)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "members/directory.html",
-        {"form": form, "page_obj": page, "views": views, "query": query.urlencode()},
+    # The results are the same for everyone in an audience: cache them until a profile changes.
+    raw = "|".join(
+        str(part)
+        for part in (
+            audience.level,
+            languages.current(),
+            sorted(filters.items()),
+            request.GET.get("page", ""),
+            selectors.directory_version(),
+        )
     )
+    key = "directory:" + hashlib.sha1(raw.encode()).hexdigest()
+    results = cache.get(key)
+    if results is None:
+        profiles = selectors.directory(audience, **filters)
+        page = Paginator(profiles, PER_PAGE).get_page(request.GET.get("page"))
+        views = [selectors.ProfileView(profile, audience) for profile in page.object_list]
+        results = render_to_string(
+            "members/_directory_results.html",
+            {"page_obj": page, "views": views, "query": query.urlencode()},
+            request=request,
+        )
+        cache.set(key, results, 600)
+    # Rendered by us from our own template: safe to insert as HTML.
+    return render(request, "members/directory.html", {"form": form, "results": mark_safe(results)})
 
 
 @login_required

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,7 +19,7 @@ def member_client(client, db):
 
 
 def names(response):
-    return [view.display_name for view in response.context["views"]]
+    return re.findall(r'<h2><a href="/members/\d+/">([^<]+)</a>', response.text)
 
 
 def test_directory_needs_sign_in(client, db):
@@ -93,8 +95,8 @@ def test_directory_query_count_does_not_grow(member_client, size):
         response = member_client.get("/members/directory/")
 
     assert response.status_code == 200
-    # session, user, roles, count, page, skills
-    assert len(queries) == 6, [q["sql"] for q in queries]
+    # user and roles; the session and the results come from the cache until something changes
+    assert len(queries) == 2, [q["sql"] for q in queries]
 
 
 def test_profile_page_shows_only_visible_fields(member_client):
@@ -160,3 +162,28 @@ def test_expertise_directory_query_count_does_not_grow(client, db, size):
         client.get("/experts/")
 
     assert len(queries) == 2, [q["sql"] for q in queries]
+
+
+def test_cached_directory_never_carries_one_members_own_view(client, db):
+    secretive = ProfileFactory(
+        display_name="Ayo", bio="AYO-SECRET", about_visibility=Visibility.ONLY_ME
+    )
+    other = ProfileFactory(display_name="Bisi")
+    client.force_login(secretive.user)
+    client.get("/members/directory/?q=ayo")  # Ayo's own visit fills the cache
+
+    client.force_login(other.user)
+    response = client.get("/members/directory/?q=ayo")
+
+    assert names(response) == ["Ayo"]
+    assert "AYO-SECRET" not in response.text
+
+
+def test_cached_directory_shows_profile_changes_at_once(member_client):
+    person = ProfileFactory(display_name="Before")
+    member_client.get("/members/directory/")
+
+    person.display_name = "After"
+    person.save()
+
+    assert "After" in names(member_client.get("/members/directory/"))
