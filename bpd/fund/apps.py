@@ -12,3 +12,23 @@ class FundConfig(AppConfig):
 
         exports.COLLECTORS["fund_applications"] = personal_data.collect
         exports.DELETION_HANDLERS["fund_applications"] = personal_data.forget
+
+        from django.db.models.signals import post_delete, post_save
+
+        from bpd.fund import models
+        from bpd.fund.selectors import bump_fund_version
+
+        # Cached committee tables go stale when anything they show changes.
+        for model in (
+            models.Application,
+            models.Review,
+            models.Conflict,
+            models.Decision,
+            models.AwardItem,
+        ):
+            post_save.connect(
+                bump_fund_version, sender=model, dispatch_uid=f"fund-{model.__name__}-save"
+            )
+            post_delete.connect(
+                bump_fund_version, sender=model, dispatch_uid=f"fund-{model.__name__}-del"
+            )

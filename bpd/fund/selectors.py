@@ -303,3 +303,26 @@ def staged_awards_total(round):
         decision__outcome=Decision.Outcome.AWARD,
     )
     return staged.aggregate(total=Sum("amount"))["total"] or 0
+
+
+FUND_VERSION_KEY = "fund:version"
+
+
+def fund_version():
+    """A number that changes whenever an application, review, conflict or decision changes."""
+    from django.core.cache import cache
+
+    version = cache.get(FUND_VERSION_KEY)
+    if version is None:
+        version = 1
+        cache.add(FUND_VERSION_KEY, version, None)
+    return version
+
+
+def bump_fund_version(**kwargs):
+    from django.core.cache import cache
+
+    try:
+        cache.incr(FUND_VERSION_KEY)
+    except ValueError:
+        cache.set(FUND_VERSION_KEY, 2, None)

@@ -1,12 +1,16 @@
 import csv
+import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -310,17 +314,31 @@ def review(request, pk):
 def committee(request, slug):
     round = access.round_by_slug(slug)
     access.require(access.can_see_committee(request.user, round))
-    ranked = selectors.committee_queryset(round, viewer=request.user)
-    page = Paginator(ranked, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    executor = is_executor(request.user)
+    # Each person's table is kept until any application, review or decision changes:
+    # reviewers' tables differ (their conflicts are left out), so the key names the viewer.
+    raw = f"{round.pk}|{request.user.pk}|{executor}|{languages.current()}|{request.GET.urlencode()}|{selectors.fund_version()}"
+    key = "committee:" + hashlib.sha1(raw.encode()).hexdigest()
+    table = cache.get(key)
+    if table is None:
+        ranked = selectors.committee_queryset(round, viewer=request.user)
+        page = Paginator(ranked, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+        table = render_to_string(
+            "fund/_committee_table.html",
+            {
+                "round": round,
+                "rows": selectors.committee_rows(round, page.object_list),
+                "page_obj": page,
+                "is_executor": executor,
+            },
+            request=request,
+        )
+        cache.set(key, table, 600)
     return render(
         request,
         "fund/committee.html",
-        {
-            "round": round,
-            "rows": selectors.committee_rows(round, page.object_list),
-            "page_obj": page,
-            "is_executor": is_executor(request.user),
-        },
+        # Rendered by us from our own template: safe to insert as HTML.
+        {"round": round, "table": mark_safe(table), "is_executor": executor},
     )
 
 

@@ -104,36 +104,34 @@ def edit_profile(request):
 
 @login_required
 def directory(request):
-    form = DirectoryFilterForm(request.GET or None)
-    filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
     audience = selectors.audience_of(request.user)
-    query = request.GET.copy()
-    query.pop("page", None)
-    # The results are the same for everyone in an audience: cache them until a profile changes.
-    raw = "|".join(
-        str(part)
-        for part in (
-            audience.level,
-            languages.current(),
-            sorted(filters.items()),
-            request.GET.get("page", ""),
-            selectors.directory_version(),
-        )
-    )
+    # The page is the same for everyone in an audience, for one query string and language:
+    # keep it until a profile changes. The key never holds anything about the viewer.
+    raw = f"{audience.level}|{languages.current()}|{request.GET.urlencode()}|{selectors.directory_version()}"
     key = "directory:" + hashlib.sha1(raw.encode()).hexdigest()
-    results = cache.get(key)
-    if results is None:
+    cached = cache.get(key)
+    if cached is None:
+        form = DirectoryFilterForm(request.GET or None)
+        filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
         profiles = selectors.directory(audience, **filters)
         page = Paginator(profiles, PER_PAGE).get_page(request.GET.get("page"))
         views = [selectors.ProfileView(profile, audience) for profile in page.object_list]
+        query = request.GET.copy()
+        query.pop("page", None)
         results = render_to_string(
             "members/_directory_results.html",
             {"page_obj": page, "views": views, "query": query.urlencode()},
             request=request,
         )
-        cache.set(key, results, 600)
-    # Rendered by us from our own template: safe to insert as HTML.
-    return render(request, "members/directory.html", {"form": form, "results": mark_safe(results)})
+        cached = (str(form.as_div()), results)
+        cache.set(key, cached, 600)
+    form_html, results = cached
+    # Both were rendered by us from our own templates: safe to insert as HTML.
+    return render(
+        request,
+        "members/directory.html",
+        {"form_html": mark_safe(form_html), "results": mark_safe(results)},
+    )
 
 
 @login_required

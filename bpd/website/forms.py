@@ -3,7 +3,7 @@
 from django import forms
 from django.db import models
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 # Links people paste without a scheme are web addresses, and the web is https.
@@ -27,21 +27,11 @@ class FastSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
         attrs["name"] = name
-        selected = {
-            str(v)
-            for v in (value if isinstance(value, (list, tuple)) else [value])
-            if v is not None
-        }
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (
-                    option_value,
-                    mark_safe(" selected") if str(option_value) in selected else "",
-                    label,
-                )
-                for option_value, label in self.choices
-            ),
+        values = value if isinstance(value, (list, tuple)) else [value]
+        selected = {str(v) for v in values if v is not None}
+        options = "".join(
+            f'<option value="{escape(option_value)}"'
+            f"{' selected' if str(option_value) in selected else ''}>{escape(label)}</option>"
+            for option_value, label in self.choices
         )
-        return format_html("<select{}>{}</select>", flatatt(attrs), options)
+        return format_html("<select{}>{}</select>", flatatt(attrs), mark_safe(options))

@@ -390,3 +390,13 @@ def test_overdue_offer_lapses_when_the_applicant_looks(client, fund_round, event
     application.refresh_from_db()
     assert application.status == S.LAPSED
     assert "Offer expired" in page
+
+
+def test_committee_table_refreshes_when_a_review_arrives(client, fund_round, event, reviewers):
+    application = make_application(fund_round, event)
+    client.force_login(reviewers[0])
+    assert "4.00" not in client.get("/fund/test-round/committee/").text
+
+    review(application, reviewers[1:], values=(4,))
+
+    assert "4.00" in client.get("/fund/test-round/committee/").text
