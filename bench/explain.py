@@ -11,10 +11,12 @@ directory filtered by country, and the members-per-country count insights will u
 from _setup import django_setup
 
 
-def explain(title, queryset):
+def explain(title, queryset, *, count=False):
     from django.db import connection
 
     sql, params = queryset.query.sql_with_params()
+    if count:  # what the pager runs: the number of rows the page is drawn from
+        sql = f"SELECT COUNT(*) FROM ({sql}) AS page_source"
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT TEXT) " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
@@ -37,6 +39,11 @@ def main():
     print(f"{Profile.objects.count()} profiles\n")
     explain("Directory, first page (member)", selectors.directory(viewer)[:24])
     explain("Directory, country = KE (member)", selectors.directory(viewer, country="KE")[:24])
+    explain(
+        "Directory, the pager's count (member)",
+        selectors.directory(viewer).order_by().values("pk"),
+        count=True,
+    )
     explain(
         "Members per country",
         Profile.objects.listed()
