@@ -157,3 +157,22 @@ def test_admin_sign_in_goes_through_code_sign_in(client, db, path):
     response = client.get(path, follow=True)
 
     assert response.redirect_chain[-1][0].startswith("/accounts/login/code/")
+
+
+def test_demo_sign_in_lists_one_account_per_role(client, db, settings):
+    from bpd.members.demo import ROLE_ACCOUNTS, demo_email
+
+    settings.DEMO_SIGN_IN = True
+    for role in ROLE_ACCOUNTS:
+        UserFactory(email=demo_email(role.value))
+    UserFactory(email="demo-member0001@demo.blackpythondevs.test")
+
+    response = client.get("/dev/sign-in-as/")
+
+    assert response.text.count('type="submit">demo-') == len(ROLE_ACCOUNTS)
+
+
+def test_demo_sign_in_does_not_exist_when_turned_off(client, db, settings):
+    settings.DEMO_SIGN_IN = False
+
+    assert client.get("/dev/sign-in-as/").status_code == 404
