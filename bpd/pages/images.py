@@ -32,13 +32,12 @@ def initials_portrait(name, *, size=320):
     image = Image.new("RGB", (size, size), (34, 34, 34))
     draw = ImageDraw.Draw(image)
     draw.ellipse((size * 0.1, size * 0.1, size * 0.9, size * 0.9), fill=(255, 200, 61))
-    font = None
     try:
         from PIL import ImageFont
 
         font = ImageFont.load_default(size=size // 3)
     except (ImportError, OSError):
-        pass
+        font = None  # Pillow without FreeType: its small bitmap font still shows the initials
     draw.text((size / 2, size / 2), initials, fill=(34, 34, 34), font=font, anchor="mm")
     buffer = BytesIO()
     image.save(buffer, "PNG")

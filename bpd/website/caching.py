@@ -10,6 +10,7 @@ ConditionalGetMiddleware) and `Vary: Cookie` (the session decides who is anonymo
 import functools
 import hashlib
 
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -29,7 +30,12 @@ def _key(request):
 def public_page(view):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        cacheable = request.method in {"GET", "HEAD"} and not request.user.is_authenticated
+        cacheable = (
+            request.method in {"GET", "HEAD"}
+            and not request.user.is_authenticated
+            # A pending message ("You have signed out") is for this reader only.
+            and not len(get_messages(request))
+        )
         if not cacheable:
             return view(request, *args, **kwargs)
         key = _key(request)

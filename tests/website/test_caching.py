@@ -1,5 +1,6 @@
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bpd.pages.models import Page
@@ -54,3 +55,15 @@ def test_conditional_get_returns_not_modified(client):
     etag = client.get("/about/")["ETag"]
 
     assert client.get("/about/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_a_pending_message_is_never_cached_for_others(client):
+    user = ProfileFactory().user
+    client.force_login(user)
+    client.post("/accounts/logout/")  # "You have signed out." waits for the next page
+
+    mine = client.get("/")
+    someone_else = Client().get("/")
+
+    assert "You have signed out" in mine.text
+    assert "You have signed out" not in someone_else.text
