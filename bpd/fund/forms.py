@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bpd.fund import money
-from bpd.fund.models import Application, Booking, Category, Criterion, Event, Round
+from bpd.fund.models import Application, Booking, Category, Criterion, Event, Round, RoundText
 from bpd.members import choices
 from bpd.members.forms import LocationMixin
 from bpd.website.forms import FastSelect, https_urls
@@ -280,6 +280,24 @@ class RoundForm(forms.ModelForm):
             self.save_m2m()
         return round
 
+
+class RoundTextForm(forms.ModelForm):
+    class Meta:
+        model = RoundText
+        fields = ["language", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # English is the round's own description; translations are for the other languages.
+        self.fields["language"].choices = [
+            (code, name) for code, name in self.fields["language"].choices if code not in {"", "en"}
+        ]
+
+
+RoundTextFormSet = forms.inlineformset_factory(
+    Round, RoundText, form=RoundTextForm, extra=1, can_delete=True
+)
 
 CriterionFormSet = forms.inlineformset_factory(
     Round, Criterion, fields=["name", "guidance", "weight", "order"], extra=2, can_delete=True

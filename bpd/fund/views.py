@@ -27,6 +27,7 @@ from bpd.fund.forms import (
     ReportForm,
     ReviewForm,
     RoundForm,
+    RoundTextFormSet,
     VisaOutcomeForm,
     WaitTimeImportForm,
 )
@@ -360,16 +361,20 @@ def manage(request):
 def round_edit(request, slug):
     round = access.round_by_slug(slug)
     form = RoundForm(request.POST or None, instance=round)
-    criteria = CriterionFormSet(request.POST or None, instance=round)
-    if request.method == "POST" and form.is_valid() and criteria.is_valid():
+    criteria = CriterionFormSet(request.POST or None, instance=round, prefix="criteria")
+    texts = RoundTextFormSet(request.POST or None, instance=round, prefix="texts")
+    if request.method == "POST" and all(f.is_valid() for f in (form, criteria, texts)):
         with transaction.atomic():
             form.save()
             criteria.save()
+            texts.save()
             services.record(round=round, actor=request.user, action="round_changed")
         messages.success(request, _("Round saved."))
         return redirect("fund:round_edit", round.slug)
     return render(
-        request, "fund/round_edit.html", {"round": round, "form": form, "criteria": criteria}
+        request,
+        "fund/round_edit.html",
+        {"round": round, "form": form, "criteria": criteria, "texts": texts},
     )
 
 

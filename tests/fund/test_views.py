@@ -400,3 +400,28 @@ def test_committee_table_refreshes_when_a_review_arrives(client, fund_round, eve
     review(application, reviewers[1:], values=(4,))
 
     assert "4.00" in client.get("/fund/test-round/committee/").text
+
+
+def test_executor_translates_the_round_description_on_its_page(client, fund_round, executor):
+    client.force_login(executor)
+    page = client.get("/fund/test-round/edit/")
+    assert page.status_code == 200
+    data = {}
+    data.update(
+        {
+            "name": "Test round", "slug": "test-round", "currency": "USD", "budget_amount": "3000",
+            "opens_at": "2026-11-01T00:00", "closes_at": "2026-12-31T00:00", "decision_date": "2027-01-15",
+            "covered": ["visa", "flight"], "offer_reply_days": "10",
+            "criteria-TOTAL_FORMS": "0", "criteria-INITIAL_FORMS": "0",
+            "texts-TOTAL_FORMS": "1", "texts-INITIAL_FORMS": "0",
+            "texts-0-language": "sw", "texts-0-description": "Maelezo ya awamu",
+        }
+    )  # fmt: skip
+
+    response = client.post("/fund/test-round/edit/", data)
+
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    fund_round.refresh_from_db()
+    assert fund_round.localised_description("sw") == "Maelezo ya awamu"
+    client.force_login(UserFactory(roles=[Role.LEADER]))
+    assert "Maelezo ya awamu" in client.get("/sw/fund/").text
