@@ -143,12 +143,6 @@ def reviewer_queue(round, reviewer):
     )
 
 
-def can_see_other_scores(application, reviewer):
-    return Review.objects.filter(
-        application=application, reviewer=reviewer, submitted_at__isnull=False
-    ).exists()
-
-
 def committee_queryset(round, viewer=None):
     """Applications ranked by the weighted mean of submitted reviews, with spread and prior awards,
     computed by the database. A reviewer (`viewer` not staff) never gets applications they
@@ -208,19 +202,6 @@ def committee_rows(round, applications=None):
             }
         )
     return rows
-
-
-def award_items_by_category(round):
-    totals = defaultdict(int)
-    for item in AwardItem.objects.filter(
-        decision__application__round=round, decision__application__status__in=FUNDED
-    ):
-        totals[item.category] += item.amount
-    return totals
-
-
-def decisions(round):
-    return Decision.objects.filter(application__round=round)
 
 
 def round_report(round):

@@ -230,7 +230,8 @@ def release_decisions(*, round, actor, now=None):
                 application__round=round, released_at__isnull=True, application__status=S.SUBMITTED
             )
             .select_related("application__applicant", "application__round")
-            .prefetch_related("items")
+            # Reviews rank the waiting list (score_of) without a query per application.
+            .prefetch_related("items", "application__reviews")
             .order_by("pk")
         )
         if not staged:

@@ -240,7 +240,7 @@ def record_access(staff, member, fields, context):
 
 def leaders_view_fields(profile):
     """Field values staff may export: everything shared with leaders or wider, nothing else."""
-    view = ProfileView(profile, _LEADER_VIEWER)
+    view = ProfileView(profile, Audience(Visibility.LEADERS))
     return {
         "display_name": view.display_name,
         "pronouns": view.pronouns or "",
@@ -254,16 +254,3 @@ def leaders_view_fields(profile):
         "career_status": view.career_status or "",
         "links": " ".join(url for _label, url in view.links),
     }
-
-
-class _LeaderViewer:
-    """Stands for "some leader" when deciding what staff exports may hold."""
-
-    is_authenticated = True
-    is_staff = True
-    is_superuser = False
-    pk = None
-    _bpd_roles = frozenset({"leader"})
-
-
-_LEADER_VIEWER = _LeaderViewer()

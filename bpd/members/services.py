@@ -109,7 +109,7 @@ def revoke_invite(*, invite):
 
 
 def connect_account(*, user, provider, external_id, username):
-    """Link an outside account. Raises InviteError-like ValueError if someone else linked it."""
+    """Link an outside account. Raises ValueError (a message for the member) if another member linked it."""
     taken = Connection.objects.filter(provider=provider, external_id=external_id).exclude(user=user)
     if taken.exists():
         raise ValueError(_("That account is already connected to another member."))

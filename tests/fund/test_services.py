@@ -479,3 +479,26 @@ def test_deleting_an_account_keeps_money_records_without_the_person(
     assert application.purpose == ""
     assert application.bookings.count() == 1
     assert selectors.committed(application.round) == 100_000
+
+
+@pytest.mark.parametrize("size", [2, 8])
+def test_release_reads_reviews_once_whatever_the_waiting_list(
+    fund_round, event, reviewers, executor, size
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(size):
+        application = make_application(fund_round, event)
+        review(application, reviewers)
+        services.stage_decision(application=application, outcome="waitlist", actor=executor)
+
+    with CaptureQueriesContext(connection) as queries:
+        services.release_decisions(round=fund_round, actor=executor)
+
+    review_reads = [
+        q
+        for q in queries
+        if q["sql"].startswith("SELECT") and '"fund_review"' in q["sql"].split("FROM")[1][:40]
+    ]
+    assert len(review_reads) == 1
