@@ -2,7 +2,9 @@
 
 Development defaults let `python3 dev.py start` work on a fresh clone. Setting
 BPD_ENV=production turns every safety on and refuses to start without the
-values that must not have defaults (secret key, allowed hosts).
+values that must not have defaults (secret key, allowed hosts, and REDIS_URL
+unless the operator chooses single-machine mode with BPD_SINGLE_MACHINE=1).
+docs/deploy.md lists every variable.
 """
 
 import os
@@ -46,6 +48,12 @@ if PRODUCTION:
         raise ImproperlyConfigured(
             "Production needs DJANGO_ALLOWED_HOSTS: a comma-separated list of host names, no '*'."
         )
+    if not os.environ.get("REDIS_URL") and not env_bool("BPD_SINGLE_MACHINE", False):
+        raise ImproperlyConfigured(
+            "Production needs REDIS_URL (Redis or Valkey) so every web worker and task worker "
+            "shares one cache, one set of sessions and one queue. On a single machine, set "
+            "BPD_SINGLE_MACHINE=1 instead to share them through files in BPD_VAR_DIR."
+        )
     DEBUG = False
 else:
     SECRET_KEY = SECRET_KEY or "dev-only-not-secret-" + "x" * 40
@@ -58,6 +66,7 @@ INSTALLED_APPS = [
     "bpd.news",
     "bpd.members",
     "bpd.fund",
+    "bpd.background",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -66,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "reversion",
+    "huey.contrib.djhuey",
     "allauth",
     "allauth.account",
 ]
@@ -105,6 +115,11 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/10s/key",
 }
+# Behind a reverse proxy, the client's address for rate limits comes from the
+# X-Forwarded-For entry added by the outermost of this many trusted proxies
+# (0: the direct peer's address), or from one header a trusted proxy sets.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("BPD_TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("BPD_CLIENT_IP_HEADER") or None
 
 # Optional account connections (connect-only, never a way to sign in). Each is
 # off until its settings are present; the page then says so.
@@ -134,6 +149,7 @@ DEMO_SIGN_IN = env_bool("BPD_DEMO_SIGN_IN", DEBUG) and not PRODUCTION
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "bpd.website.middleware.SecurityHeadersMiddleware",
+    "bpd.website.middleware.ServedByMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -186,11 +202,66 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "bpd",
+# Shared state: one cache (pages, sessions, rate limits, version counters) and one
+# task queue that every process sees. REDIS_URL (Redis or Valkey) in production;
+# otherwise both live in files under BPD_VAR_DIR, shared by every process on this
+# machine (the dev server, manage.py commands, the task worker).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+TESTING = "PYTEST_VERSION" in os.environ  # set by pytest itself for the run
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "bpd",
+            # Fail fast when Redis is down: the page answers 503 instead of hanging.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
     }
+    HUEY = {
+        "huey_class": "huey.PriorityRedisHuey",
+        "name": "bpd",
+        # Fail fast when Redis is down (huey takes connection options only in the URL).
+        "url": REDIS_URL
+        + ("&" if "?" in REDIS_URL else "?")
+        + "socket_connect_timeout=2&socket_timeout=10",
+        "immediate": False,
+        "blocking": True,  # workers wait on the queue instead of polling it
+    }
+else:
+    if TESTING:
+        import atexit
+        import shutil
+        import tempfile
+
+        CACHE_DIR = Path(tempfile.mkdtemp(prefix="bpd-test-cache-"))
+        atexit.register(shutil.rmtree, CACHE_DIR, True)
+    else:
+        CACHE_DIR = VAR_DIR / "cache"
+    CACHES = {
+        "default": {
+            "BACKEND": "bpd.background.cache.SharedFileCache",
+            "LOCATION": str(CACHE_DIR),
+            "OPTIONS": {"size_limit": 512 * 1024 * 1024},
+        }
+    }
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "bpd",
+        "filename": str(VAR_DIR / "tasks.sqlite3"),
+        # Tests run tasks at once, in the test's process (BPD_TASKS_IMMEDIATE=0 turns it off).
+        "immediate": env_bool("BPD_TASKS_IMMEDIATE", TESTING),
+    }
+HUEY["consumer"] = {
+    "workers": int(os.environ.get("BPD_TASK_THREADS", "2")),
+    "worker_type": "thread",
+    # Poll often: a sign-in code must arrive within seconds.
+    "initial_delay": 0.1,
+    "backoff": 1.15,
+    "max_delay": 1.0,
+    "periodic": True,
+    "check_worker_health": True,
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -235,17 +306,25 @@ STORAGES = {
     },
 }
 
-# Email: printed to the console in development, SMTP when EMAIL_HOST is set.
+# Email leaves the request: pages put messages in a queue (bpd.background) and the
+# task worker delivers them, printed to its console in development, by SMTP when
+# EMAIL_HOST is set (BPD_EMAIL_DELIVERY_BACKEND overrides, e.g. the file backend).
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Black Python Devs <hello@localhost>")
+EMAIL_BACKEND = "bpd.background.mail.QueuedEmailBackend"
 if os.environ.get("EMAIL_HOST"):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = os.environ["EMAIL_HOST"]
     EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_DELIVERY_BACKEND = os.environ.get("BPD_EMAIL_DELIVERY_BACKEND", EMAIL_DELIVERY_BACKEND)
+EMAIL_FILE_PATH = os.environ.get("BPD_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+# A mail server that stops answering fails the attempt (it is retried) instead of
+# holding a worker thread forever.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 
 # The address the site is served at, for feeds, sitemaps and social previews.
 SITE_URL = os.environ.get("BPD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -266,7 +345,8 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-# Sessions are read from the cache first and written through to the database.
+# Sessions are read from the shared cache first and written through to the database;
+# signing out deletes both, so the cookie is refused by every process at once.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 if PRODUCTION:
@@ -278,6 +358,9 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
+
+# Tests of the production shape ask each response which worker served it.
+EXPOSE_WORKER = env_bool("BPD_EXPOSE_WORKER", False)
 
 LOGGING = {
     "version": 1,

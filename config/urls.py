@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from django.views.static import serve
 
+from bpd.background import views as background_views
 from bpd.members.views import JoinView
 from bpd.website import views as website_views
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path("sitemap.xml", website_views.sitemap_xml, name="sitemap"),
     path("favicon.ico", website_views.favicon, name="favicon"),
     path("healthz", website_views.healthz, name="healthz"),
+    path("healthz/ready", background_views.ready, name="ready"),
 ]
 urlpatterns += i18n_patterns(
     path("news/", include("bpd.news.urls")),
@@ -31,10 +33,14 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("bpd.members.urls")),
     path("fund/", include("bpd.fund.urls")),
+    path("", include("bpd.background.urls")),
     # Pages last: their catch-all pattern takes any path nothing else claimed.
     path("", include("bpd.pages.urls")),
     prefix_default_language=False,
 )
+# Errors: a shared service (Redis, the database) that is down gets a 503 page.
+handler500 = "bpd.website.views.server_error"
+
 if settings.SERVE_MEDIA:
     # django.conf.urls.static.static() only works with DEBUG on; tests run with it off.
     urlpatterns += [

@@ -41,6 +41,7 @@ EXPECTED = {
     "sitemap": PUBLIC,
     "favicon": PUBLIC,
     "healthz": PUBLIC,
+    "ready": PUBLIC,
     "pages:home": PUBLIC,
     "pages:detail": PUBLIC,
     "news:index": PUBLIC,
@@ -67,6 +68,8 @@ EXPECTED = {
     "members:staff_invites": EXECUTORS,
     "members:staff_invite_revoke": EXECUTORS_POST_ONLY,
     "members:staff_audit": EXECUTORS,
+    "background:mail_and_jobs": EXECUTORS,
+    "background:retry_email": EXECUTORS_POST_ONLY,
     "account_signup": {"anonymous": 200, **dict.fromkeys(SIGNED_IN, 302)},
     "account_request_login_code": {"anonymous": 200, **dict.fromkeys(SIGNED_IN, 302)},
     "account_login": REDIRECT,
@@ -160,6 +163,12 @@ def world(db):
         expires_at=timezone.now() + dt.timedelta(days=1),
     )
     round, fund_application = fund_world(target.user, users)
+    from bpd.background.models import OutgoingEmail
+
+    failed_email = OutgoingEmail.objects.create(
+        kind="test", recipients="a@example.com", subject="s", status="failed",
+        message={}, next_attempt_at=timezone.now(),
+    )  # fmt: skip
     kwargs = {
         "fund:round_edit": {"slug": round.slug},
         "fund:allocate": {"slug": round.slug},
@@ -191,6 +200,7 @@ def world(db):
         "members:connection_callback": {"provider": "github"},
         "members:connection_remove": {"provider": "github"},
         "members:staff_invite_revoke": {"pk": invite.pk},
+        "background:retry_email": {"pk": failed_email.pk},
     }
     return users, kwargs
 

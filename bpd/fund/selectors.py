@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from bpd.fund import money
 from bpd.fund.models import Application, AwardItem, Booking, Decision, Review
+from bpd.website.versions import Version
 
 S = Application.Status
 FUNDED = [S.OFFERED, S.ACCEPTED, S.COMPLETED]
@@ -286,24 +287,13 @@ def staged_awards_total(round):
     return staged.aggregate(total=Sum("amount"))["total"] or 0
 
 
-FUND_VERSION_KEY = "fund:version"
+FUND = Version("fund:version")
 
 
 def fund_version():
     """A number that changes whenever an application, review, conflict or decision changes."""
-    from django.core.cache import cache
-
-    version = cache.get(FUND_VERSION_KEY)
-    if version is None:
-        version = 1
-        cache.add(FUND_VERSION_KEY, version, None)
-    return version
+    return FUND.get()
 
 
 def bump_fund_version(**kwargs):
-    from django.core.cache import cache
-
-    try:
-        cache.incr(FUND_VERSION_KEY)
-    except ValueError:
-        cache.set(FUND_VERSION_KEY, 2, None)
+    FUND.bump()

@@ -316,18 +316,32 @@ def reply_to_offer(*, application, actor, accept, now=None):
 
 
 def lapse_overdue_offers(*, now=None):
-    """Offers past their deadline lapse, and the waiting list moves up. Run by `manage.py fund_tick`."""
+    """Offers past their deadline lapse, and the waiting list moves up.
+
+    Run every five minutes by the task worker (bpd/background/tasks.py) and by
+    `manage.py fund_tick`. Safe to run twice at the same moment: each offer is
+    re-read under the round's lock and skipped if another run already lapsed it.
+    """
     now = now or timezone.now()
     promoted = []
     overdue = Application.objects.filter(
         status=S.OFFERED, decision__offer_deadline__lt=now
-    ).select_related("round")
-    for application in overdue:
+    ).values_list("pk", "round_id")
+    for pk, round_id in overdue:
         with transaction.atomic():
+            round = _lock_round(Round(pk=round_id))
+            application = (
+                Application.objects.select_for_update()
+                .select_related("round")
+                .filter(pk=pk, status=S.OFFERED, decision__offer_deadline__lt=now)
+                .first()
+            )
+            if application is None:
+                continue  # accepted, declined or lapsed meanwhile
             _transition(
                 application, allowed={S.OFFERED}, to=S.LAPSED, actor=None, action="offer_lapsed"
             )
-            nxt = offer_next_from_waitlist(round=application.round, actor=None, now=now)
+            nxt = offer_next_from_waitlist(round=round, actor=None, now=now)
             if nxt:
                 promoted.append(nxt)
     return promoted

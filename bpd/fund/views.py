@@ -50,20 +50,11 @@ S = Application.Status
 ROWS_PER_PAGE = 100
 
 
-def _expire_overdue_offers():
-    """Offers past their deadline lapse as soon as anyone looks (cron runs `fund_tick` too)."""
-    if Application.objects.filter(
-        status=S.OFFERED, decision__offer_deadline__lt=timezone.now()
-    ).exists():
-        services.lapse_overdue_offers()
-
-
 # Applicants ------------------------------------------------------------------
 
 
 @login_required
 def index(request):
-    _expire_overdue_offers()
     now = timezone.now()
     rounds = Round.objects.filter(closes_at__gt=now).prefetch_related("texts").order_by("closes_at")
     mine = (
@@ -143,7 +134,6 @@ def apply(request, slug):
 
 @login_required
 def application_detail(request, pk):
-    _expire_overdue_offers()
     application = access.own_application(request.user, pk)
     decision = getattr(application, "decision", None)
     if decision and not decision.released_at:
@@ -380,7 +370,6 @@ def round_edit(request, slug):
 
 @executor_required
 def allocate(request, slug):
-    _expire_overdue_offers()
     round = access.round_by_slug(slug)
     waiting = selectors.committee_queryset(round).filter(status=S.SUBMITTED)
     exclude_not_feasible = request.GET.get("exclude_not_feasible", "on") == "on"
@@ -502,7 +491,6 @@ def decide(request, pk):
 
 @login_required
 def money_view(request, slug):
-    _expire_overdue_offers()
     round = access.round_by_slug(slug)
     access.require(access.is_treasurer(request.user))
     form = RateForm(request.POST or None)

@@ -1,12 +1,15 @@
 """Email to a member, in the member's language, as text and HTML.
 
 Each email is a folder of templates: `<name>/subject.txt`, `body.txt`, `body.html`.
+Sending queues it (bpd/background/mail.py); the task worker delivers it.
 """
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from bpd.background.mail import mark
 
 
 def send(user, name, context):
@@ -22,4 +25,4 @@ def send(user, name, context):
         html = render_to_string(f"{name}/body.html", context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
     message.attach_alternative(html, "text/html")
-    message.send()
+    mark(message, name).send()

@@ -9,6 +9,7 @@ from bpd.members.models import AccessLog, Profile
 from bpd.members.roles import is_executor
 from bpd.members.visibility import FIELD_GROUPS, Visibility, reach
 from bpd.website import languages
+from bpd.website.versions import Version
 
 
 class ProfileView:
@@ -142,26 +143,15 @@ def audience_of(viewer):
     return Audience(reach(viewer))
 
 
-DIRECTORY_VERSION_KEY = "members:directory:version"
+DIRECTORY = Version("members:directory:version")
 
 
 def directory_version():
-    from django.core.cache import cache
-
-    version = cache.get(DIRECTORY_VERSION_KEY)
-    if version is None:
-        version = 1
-        cache.add(DIRECTORY_VERSION_KEY, version, None)
-    return version
+    return DIRECTORY.get()
 
 
 def bump_directory_version(**kwargs):
-    from django.core.cache import cache
-
-    try:
-        cache.incr(DIRECTORY_VERSION_KEY)
-    except ValueError:
-        cache.set(DIRECTORY_VERSION_KEY, 2, None)
+    DIRECTORY.bump()
 
 
 def directory(

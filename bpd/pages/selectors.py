@@ -4,24 +4,18 @@ from django.core.cache import cache
 from django.http import Http404
 
 from bpd.website import languages
+from bpd.website.versions import Version
 
-CONTENT_VERSION_KEY = "content:version"
+CONTENT = Version("content:version")
 
 
 def content_version():
-    """A number that changes whenever any page, post or team member is saved."""
-    version = cache.get(CONTENT_VERSION_KEY)
-    if version is None:
-        version = 1
-        cache.add(CONTENT_VERSION_KEY, version, None)
-    return version
+    """A number that changes whenever any page, post, team member or site setting is saved."""
+    return CONTENT.get()
 
 
 def bump_content_version():
-    try:
-        cache.incr(CONTENT_VERSION_KEY)
-    except ValueError:
-        cache.set(CONTENT_VERSION_KEY, 2, None)
+    CONTENT.bump()
 
 
 def find_document(queryset, language, **lookup):

@@ -14,3 +14,24 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
         )
         return response
+
+
+class ServedByMiddleware:
+    """With BPD_EXPOSE_WORKER=1 (tests of the production shape only), each response
+    names the process that served it, so a test can prove every worker agrees."""
+
+    def __init__(self, get_response):
+        from django.core.exceptions import MiddlewareNotUsed
+
+        if not settings.EXPOSE_WORKER:
+            raise MiddlewareNotUsed
+        import os
+        import socket
+
+        self.name = f"{socket.gethostname()}:{os.getpid()}"
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers["X-Served-By"] = self.name
+        return response

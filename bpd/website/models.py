@@ -2,7 +2,15 @@ from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-SETTINGS_CACHE_KEY = "website:settings:v1"
+SETTINGS_CACHE_KEY = "website:settings:v2:{version}"
+
+
+def _settings_key():
+    # Saving settings or a link bumps the shared content version (bpd/pages/apps.py)
+    # after the commit, so every process drops its copy at once.
+    from bpd.pages.selectors import content_version
+
+    return SETTINGS_CACHE_KEY.format(version=content_version())
 
 
 class SiteSettings(models.Model):
@@ -24,17 +32,19 @@ class SiteSettings(models.Model):
         # A singleton: whatever is saved becomes row 1.
         self.pk = 1
         super().save(*args, **kwargs)
-        cache.delete(SETTINGS_CACHE_KEY)
 
     @classmethod
     def load(cls):
         """The settings and their links, cached until staff change them."""
-        data = cache.get(SETTINGS_CACHE_KEY)
+        key = _settings_key()
+        data = cache.get(key)
         if data is None:
-            settings_obj, _created = cls.objects.get_or_create(pk=1)
+            settings_obj, created = cls.objects.get_or_create(pk=1)
             links = list(SocialLink.objects.order_by("order", "pk"))
             data = {"settings": settings_obj, "social_links": links}
-            cache.set(SETTINGS_CACHE_KEY, data, 3600)
+            if created:  # creating the row bumped the version
+                key = _settings_key()
+            cache.set(key, data, 3600)
         return data
 
 
@@ -64,11 +74,3 @@ class SocialLink(models.Model):
     def __str__(self):
         return self.label or self.get_network_display()
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        cache.delete(SETTINGS_CACHE_KEY)
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        cache.delete(SETTINGS_CACHE_KEY)
-        return result

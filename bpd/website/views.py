@@ -84,3 +84,42 @@ def sitemap_xml(request):
 def healthz(request):
     """The cheapest response the full stack gives: the benchmark's baseline, and a health check."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def _shared_service_down(error):
+    """Whether `error` (or what caused it) means Redis, the cache or the database is
+    unreachable, rather than a bug: the request cannot be answered safely right now."""
+    import redis.exceptions
+    from diskcache import Timeout as CacheTimeout
+    from django.db import InterfaceError, OperationalError
+
+    unavailable = (
+        redis.exceptions.ConnectionError,
+        redis.exceptions.TimeoutError,
+        CacheTimeout,
+        OperationalError,
+        InterfaceError,
+    )
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, unavailable):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def server_error(request):
+    """500, or 503 with Retry-After when a shared service is down. Rendered without
+    the request's context: the cache and session may be what failed."""
+    import sys
+
+    from django.template import loader
+    from django.views import defaults
+
+    if not _shared_service_down(sys.exc_info()[1]):
+        return defaults.server_error(request)
+    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = "30"
+    response["Cache-Control"] = "no-store"
+    return response

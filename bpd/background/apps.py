@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BackgroundConfig(AppConfig):
+    name = "bpd.background"
+    verbose_name = _("Background work")
+
+    def ready(self):
+        # Registers the tasks and periodic jobs with huey in every process that
+        # imports the app: web workers enqueue them, `manage.py run_huey` runs them.
+        from bpd.background import tasks  # noqa: F401
