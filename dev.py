@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """One entry point for people and CI: set up, then serve the site or run the tests.
 
-    python3 dev.py start   # install, migrate SQLite, load content and demo data, serve :8000
+    python3 dev.py start   # install, migrate SQLite, load content and demo data, then serve
+                           # :8000 and run the task worker (emails, scheduled jobs) beside it
     python3 dev.py test    # install, then run the whole test suite (extra args go to pytest)
 
 It needs only Python 3.11+ and pip. It makes a virtual environment in .venv
@@ -11,6 +12,7 @@ missing) and installs requirements/lock.txt into it, once per change of the lock
 
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -55,10 +57,47 @@ def start():
     manage("load_site", "--demo")
     print(
         "\nServing on http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/ "
-        "user 'admin', password 'admin'; emails are printed below)\n",
+        "user 'admin', password 'admin'; emails are printed below by the task worker)\n",
         flush=True,
     )
-    os.execv(PYTHON, [str(PYTHON), "manage.py", "runserver", "127.0.0.1:8000"])
+    # The worker sends queued emails and runs scheduled jobs; both processes share the
+    # database, the cache and the queue in var/. Ctrl-C (or SIGTERM) stops both.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    children = [
+        subprocess.Popen(
+            [str(PYTHON), "manage.py", "run_huey", "--simple", "--quiet"],
+            cwd=ROOT,
+            start_new_session=True,
+        ),
+        subprocess.Popen(
+            [str(PYTHON), "manage.py", "runserver", "127.0.0.1:8000"],
+            cwd=ROOT,
+            start_new_session=True,  # its own group: the reloader's child stops with it
+        ),
+    ]
+    try:
+        while all(child.poll() is None for child in children):
+            try:
+                children[1].wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for child in children:
+            stop(child)
+
+
+def stop(child):
+    """SIGINT to the child's whole process group (huey finishes its task), then SIGKILL."""
+    try:
+        os.killpg(child.pid, signal.SIGINT)
+        child.wait(timeout=15)
+    except ProcessLookupError:
+        pass
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
 
 
 def test(extra):
