@@ -249,7 +249,7 @@ else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "bpd",
-        "filename": str(VAR_DIR / "tasks.sqlite3"),
+        "filename": str((CACHE_DIR if TESTING else VAR_DIR) / "tasks.sqlite3"),
         # Tests run tasks at once, in the test's process (BPD_TASKS_IMMEDIATE=0 turns it off).
         "immediate": env_bool("BPD_TASKS_IMMEDIATE", TESTING),
     }

@@ -18,7 +18,7 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from bpd.background.models import OutgoingEmail
@@ -181,7 +181,7 @@ def sweep(*, now=None):
     now = now or timezone.now()
     OutgoingEmail.objects.filter(
         status=OutgoingEmail.Status.SENDING, claimed_at__lt=now - STUCK_AFTER
-    ).update(status=OutgoingEmail.Status.QUEUED, next_attempt_at=now)
+    ).update(status=OutgoingEmail.Status.QUEUED, next_attempt_at=models.F("claimed_at"))
     due = list(
         OutgoingEmail.objects.filter(
             status=OutgoingEmail.Status.QUEUED, next_attempt_at__lte=now - dt.timedelta(minutes=1)
