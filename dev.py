@@ -10,6 +10,7 @@ It needs only Python 3.11+ and pip. It makes a virtual environment in .venv
 missing) and installs requirements/lock.txt into it, once per change of the lock.
 """
 
+import contextlib
 import hashlib
 import os
 import signal
@@ -78,10 +79,8 @@ def start():
     ]
     try:
         while all(child.poll() is None for child in children):
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 children[1].wait(timeout=1)
-            except subprocess.TimeoutExpired:
-                pass
     except KeyboardInterrupt:
         pass
     finally:

@@ -253,6 +253,8 @@ else:
         # Tests run tasks at once, in the test's process (BPD_TASKS_IMMEDIATE=0 turns it off).
         "immediate": env_bool("BPD_TASKS_IMMEDIATE", TESTING),
     }
+# How often the frequent scheduled jobs run (Fund offer expiry, the mail sweep), 1 to 30 minutes.
+FREQUENT_JOBS_MINUTES = min(max(int(os.environ.get("BPD_FREQUENT_JOBS_MINUTES", "5")), 1), 30)
 HUEY["consumer"] = {
     "workers": int(os.environ.get("BPD_TASK_THREADS", "2")),
     "worker_type": "thread",
@@ -325,6 +327,10 @@ EMAIL_FILE_PATH = os.environ.get("BPD_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 # A mail server that stops answering fails the attempt (it is retried) instead of
 # holding a worker thread forever.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+# Seconds before each retry of a failed delivery; after the last, the email is marked
+# failed for staff. Sign-in codes retry quickly and give up sooner.
+EMAIL_RETRY_DELAYS = [int(s) for s in env_list("BPD_EMAIL_RETRY_DELAYS", "30,120,600,1800")]
+EMAIL_URGENT_RETRY_DELAYS = [int(s) for s in env_list("BPD_EMAIL_URGENT_RETRY_DELAYS", "5,20")]
 
 # The address the site is served at, for feeds, sitemaps and social previews.
 SITE_URL = os.environ.get("BPD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

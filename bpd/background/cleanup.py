@@ -21,7 +21,9 @@ def run(*, now=None):
     engine = import_module(settings.SESSION_ENGINE)
     engine.SessionStore.clear_expired()
     _, deleted = (
-        Invite.objects.filter(Q(expires_at__lt=now - INVITES_KEPT) | Q(revoked_at__lt=now - INVITES_KEPT))
+        Invite.objects.filter(
+            Q(expires_at__lt=now - INVITES_KEPT) | Q(revoked_at__lt=now - INVITES_KEPT)
+        )
         .filter(redemptions__isnull=True)
         .delete()
     )

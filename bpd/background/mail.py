@@ -25,12 +25,15 @@ from bpd.background.models import OutgoingEmail
 
 log = logging.getLogger(__name__)
 
-# Delays before the 2nd, 3rd, … attempt; after the last one the email is marked failed.
-RETRY_DELAYS = [dt.timedelta(seconds=s) for s in (30, 120, 600, 1800)]
-URGENT_RETRY_DELAYS = [dt.timedelta(seconds=s) for s in (5, 20)]
 URGENT_PRIORITY = 100
 NORMAL_PRIORITY = 10
 STUCK_AFTER = dt.timedelta(minutes=10)
+
+
+def retry_delays(*, urgent=False):
+    """Delays before the 2nd, 3rd, … attempt; after the last one the email is marked failed."""
+    seconds = settings.EMAIL_URGENT_RETRY_DELAYS if urgent else settings.EMAIL_RETRY_DELAYS
+    return [dt.timedelta(seconds=s) for s in seconds]
 
 
 def mark(message, kind, *, urgent=False):
@@ -143,7 +146,7 @@ def deliver(pk, *, now=None):
 def _failed(row, error, *, now):
     row.attempts += 1
     row.last_error = f"{type(error).__name__}: {error}"[:500]
-    delays = URGENT_RETRY_DELAYS if row.urgent else RETRY_DELAYS
+    delays = retry_delays(urgent=row.urgent)
     if row.attempts <= len(delays):
         delay = delays[row.attempts - 1]
         row.status = OutgoingEmail.Status.QUEUED

@@ -6,12 +6,13 @@ this module only schedules them, through bpd.background.jobs so each runs once p
 
 import datetime as dt
 
+from django.conf import settings
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from bpd.background import jobs, mail
 
-EVERY_5_MINUTES = dt.timedelta(minutes=5)
+FREQUENTLY = dt.timedelta(minutes=settings.FREQUENT_JOBS_MINUTES)
 DAILY = dt.timedelta(days=1)
 
 
@@ -25,12 +26,12 @@ def heartbeat():
     jobs.beat()
 
 
-@jobs.job("mail.sweep", every=EVERY_5_MINUTES)
+@jobs.job("mail.sweep", every=FREQUENTLY)
 def sweep_mail():
     return f"{mail.sweep()} emails queued again"
 
 
-@jobs.job("fund.expire_offers", every=EVERY_5_MINUTES)
+@jobs.job("fund.expire_offers", every=FREQUENTLY)
 def expire_fund_offers():
     from bpd.fund import services
 
@@ -45,8 +46,8 @@ def daily_cleanup():
     return cleanup.run()
 
 
-@db_periodic_task(crontab(minute="*/5"))
-def every_five_minutes():
+@db_periodic_task(crontab(minute=f"*/{settings.FREQUENT_JOBS_MINUTES}"))
+def every_few_minutes():
     jobs.run_once("mail.sweep")
     jobs.run_once("fund.expire_offers")
 

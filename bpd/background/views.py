@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.db import connection
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,7 +63,9 @@ def mail_and_jobs(request):
 def retry_email(request, pk):
     row = get_object_or_404(OutgoingEmail, pk=pk)
     if mail.retry(row):
-        messages.success(request, _("The email to %(to)s is queued again.") % {"to": row.recipients})
+        messages.success(
+            request, _("The email to %(to)s is queued again.") % {"to": row.recipients}
+        )
     else:
         messages.error(request, _("This email cannot be sent again."))
     return redirect("background:mail_and_jobs")
@@ -104,6 +106,6 @@ def ready(request):
         lines.append(f"queue: ok ({HUEY.pending_count()} waiting)")
     except Exception as error:
         lines.append(f"queue: unavailable ({type(error).__name__})")
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain", status=200 if ok else 503)
-
-
+    return HttpResponse(
+        "\n".join(lines) + "\n", content_type="text/plain", status=200 if ok else 503
+    )

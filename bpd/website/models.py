@@ -73,4 +73,3 @@ class SocialLink(models.Model):
 
     def __str__(self):
         return self.label or self.get_network_display()
-

@@ -23,7 +23,7 @@ def redis_down(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "path, language, words",
+    ("path", "language", "words"),
     [
         ("/members/", "en", "The site is busy for a moment"),
         ("/about/", "en", "The site is busy for a moment"),
@@ -62,7 +62,11 @@ def test_readiness_reports_each_part(db):
     response = Client().get("/healthz/ready")
 
     assert response.status_code == 200
-    assert response.text.splitlines()[:3] == ["database: ok", "cache: ok", response.text.splitlines()[2]]
+    assert response.text.splitlines()[:3] == [
+        "database: ok",
+        "cache: ok",
+        response.text.splitlines()[2],
+    ]
     assert response.text.splitlines()[2].startswith("worker: ok")
     assert "queue: ok" in response.text
 
@@ -105,7 +109,9 @@ def test_a_forged_forwarded_for_cannot_dodge_the_limit(db, settings):
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
     # The proxy appends the real peer; what the client wrote before it is ignored.
     responses = [
-        code_request("10.0.0.1", forwarded_for=f"1.2.3.{n}, 198.51.100.7", email=f"c{n}@example.com")
+        code_request(
+            "10.0.0.1", forwarded_for=f"1.2.3.{n}, 198.51.100.7", email=f"c{n}@example.com"
+        )
         for n in range(11)
     ]
 

@@ -33,7 +33,8 @@ def test_a_failing_job_is_recorded_and_logged(db, caplog):
     finally:
         del jobs.JOBS["test.broken"]
 
-    assert run.status == "failed" and run.detail == "ValueError: no data"
+    assert run.status == "failed"
+    assert run.detail == "ValueError: no data"
     assert "Job test.broken failed" in caplog.text
 
 
@@ -41,7 +42,9 @@ def test_the_scheduler_registers_every_job():
     from huey.contrib.djhuey import HUEY
 
     periodic = {task.name for task in HUEY._registry.periodic_tasks}
-    assert {"every_five_minutes", "every_day", "heartbeat"} <= {n.rsplit(".", 1)[-1] for n in periodic}
+    assert {"every_few_minutes", "every_day", "heartbeat"} <= {
+        n.rsplit(".", 1)[-1] for n in periodic
+    }
     assert set(jobs.JOBS) >= {"fund.expire_offers", "cleanup.daily", "mail.sweep"}
 
 
@@ -51,8 +54,12 @@ def test_the_daily_cleanup_removes_what_expired(db):
     from bpd.members.models import Invite
 
     now = timezone.now()
-    Session.objects.create(session_key="x" * 32, session_data="", expire_date=now - dt.timedelta(days=1))
-    Session.objects.create(session_key="y" * 32, session_data="", expire_date=now + dt.timedelta(days=1))
+    Session.objects.create(
+        session_key="x" * 32, session_data="", expire_date=now - dt.timedelta(days=1)
+    )
+    Session.objects.create(
+        session_key="y" * 32, session_data="", expire_date=now + dt.timedelta(days=1)
+    )
     old = Invite.objects.create(expires_at=now - dt.timedelta(days=40))
     recent = Invite.objects.create(expires_at=now - dt.timedelta(days=1))
     OutgoingEmail.objects.create(

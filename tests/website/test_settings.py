@@ -62,10 +62,13 @@ def test_production_refuses_to_start_without_allowed_hosts(hosts):
 
 def test_production_refuses_a_per_process_cache():
     """Finding (issue 8): production ran with one private cache per worker."""
-    result = run_in_production(SETUP, DJANGO_SECRET_KEY=GOOD_KEY, DJANGO_ALLOWED_HOSTS="bpd.example")
+    result = run_in_production(
+        SETUP, DJANGO_SECRET_KEY=GOOD_KEY, DJANGO_ALLOWED_HOSTS="bpd.example"
+    )
 
     assert result.returncode != 0
-    assert "REDIS_URL" in result.stderr and "BPD_SINGLE_MACHINE" in result.stderr
+    assert "REDIS_URL" in result.stderr
+    assert "BPD_SINGLE_MACHINE" in result.stderr
 
 
 SHARED_STATE = [
