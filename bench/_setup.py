@@ -16,6 +16,8 @@ def django_setup(database_url=None):
         database_url or os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{OUT / 'bench.sqlite3'}"
     )
     os.environ.setdefault("BPD_MEDIA_ROOT", str(OUT / "media"))
+    # The file cache and task queue of the benchmark, never the dev server's in var/.
+    os.environ.setdefault("BPD_VAR_DIR", str(OUT / "var"))
     import django
 
     django.setup()

@@ -3,6 +3,11 @@
 DEBUG off, one worker per core, on 127.0.0.1; load from wrk.
 
     .venv/bin/python bench/load.py [--duration 10] [--connections 16] [--members 5000]
+                                   [--redis redis://127.0.0.1:6379/13]
+
+The workers share their cache and sessions as production does: through files on
+this machine (BPD_SINGLE_MACHINE=1, the default here) or through Redis (--redis;
+that database is flushed first).
 
 Each page's requests/s is printed as a ratio of a trivial endpoint of the same
 stack (/healthz) measured in the same run, so the figure holds on a noisy
@@ -54,6 +59,7 @@ def find_wrk():
 
 
 def prepare(database_url, members):
+    shutil.rmtree(OUT / "var" / "cache", ignore_errors=True)  # the last run's shared cache
     os.environ["DJANGO_SECRET_KEY"] = SECRET  # sessions made here must be valid for the server
     django_setup(database_url)
     import synthetic
@@ -75,9 +81,14 @@ def prepare(database_url, members):
     return cookies
 
 
+REDIS_URL = None
+
+
 def production_env(database_url):
+    shared = {"REDIS_URL": REDIS_URL} if REDIS_URL else {"BPD_SINGLE_MACHINE": "1"}
     return {
         **os.environ,
+        **shared,
         "BPD_ENV": "production",
         "DJANGO_SECRET_KEY": SECRET,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -174,7 +185,14 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--members", type=int, default=5000)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--redis", help="share cache and sessions through this Redis database")
     args = parser.parse_args()
+    if args.redis:
+        global REDIS_URL
+        REDIS_URL = os.environ["REDIS_URL"] = args.redis
+        import redis
+
+        redis.Redis.from_url(args.redis).flushdb()
     wrk = find_wrk()
     database = OUT / "http.sqlite3"
     database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{database}"
@@ -216,8 +234,9 @@ def main():
     finally:
         stop(server)
     baseline = rows[0][2]
+    shared = f"Redis ({REDIS_URL})" if REDIS_URL else "files on this machine (diskcache)"
     print(f"\n{workers} gunicorn workers, {args.connections} connections, {args.duration} s per page, "
-          f"{args.members} members in the database\n")  # fmt: skip
+          f"{args.members} members in the database; cache and sessions shared through {shared}\n")  # fmt: skip
     print("| page | req/s | of baseline | p50 ms | p99 ms | errors | target | met |")
     print("|---|---:|---:|---:|---:|---:|---|---|")
     for name, kind, rps, p50, p99, errors in rows:
