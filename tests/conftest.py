@@ -10,10 +10,14 @@ from bpd.website.services import load_site_settings
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
     """Each test gets an empty cache and its own media folder."""
+    from bpd.website.versions import versioned
+
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
+    versioned.local.clear()
     yield
     cache.clear()
+    versioned.local.clear()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
@@ -45,6 +44,7 @@ from bpd.fund.services import FundError
 from bpd.members.roles import Role, has_role, is_executor
 from bpd.members.views import executor_required
 from bpd.website import languages
+from bpd.website.versions import versioned
 
 S = Application.Status
 ROWS_PER_PAGE = 100
@@ -310,7 +310,7 @@ def committee(request, slug):
     # reviewers' tables differ (their conflicts are left out), so the key names the viewer.
     raw = f"{round.pk}|{request.user.pk}|{executor}|{languages.current()}|{request.GET.urlencode()}|{selectors.fund_version()}"
     key = "committee:" + hashlib.sha1(raw.encode()).hexdigest()
-    table = cache.get(key)
+    table = versioned.get(key)
     if table is None:
         ranked = selectors.committee_queryset(round, viewer=request.user)
         page = Paginator(ranked, ROWS_PER_PAGE).get_page(request.GET.get("page"))
@@ -324,7 +324,7 @@ def committee(request, slug):
             },
             request=request,
         )
-        cache.set(key, table, 600)
+        versioned.set(key, table, 600)
     return render(
         request,
         "fund/committee.html",

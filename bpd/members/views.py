@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required, user_passes_test
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -34,6 +33,7 @@ from bpd.members.models import AccessLog, Connection, Invite, Profile
 from bpd.members.roles import Role, is_executor, role_names
 from bpd.website import languages
 from bpd.website.models import SiteSettings
+from bpd.website.versions import versioned
 
 PER_PAGE = 24
 
@@ -109,7 +109,7 @@ def directory(request):
     # keep it until a profile changes. The key never holds anything about the viewer.
     raw = f"{audience.level}|{languages.current()}|{request.GET.urlencode()}|{selectors.directory_version()}"
     key = "directory:" + hashlib.sha1(raw.encode()).hexdigest()
-    cached = cache.get(key)
+    cached = versioned.get(key)
     if cached is None:
         form = DirectoryFilterForm(request.GET or None)
         filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
@@ -124,7 +124,7 @@ def directory(request):
             request=request,
         )
         cached = (str(form.as_div()), results)
-        cache.set(key, cached, 600)
+        versioned.set(key, cached, 600)
     form_html, results = cached
     # Both were rendered by us from our own templates: safe to insert as HTML.
     return render(

@@ -1,10 +1,9 @@
 """Reads of published content, and the cache version that invalidates them."""
 
-from django.core.cache import cache
 from django.http import Http404
 
 from bpd.website import languages
-from bpd.website.versions import Version
+from bpd.website.versions import Version, versioned
 
 CONTENT = Version("content:version")
 
@@ -64,7 +63,7 @@ def menu(language):
     from bpd.pages.models import Page
 
     key = f"menu:{language}:{content_version()}"
-    items = cache.get(key)
+    items = versioned.get(key)
     if items is None:
         chosen = {}
         pages = Page.objects.filter(
@@ -77,5 +76,5 @@ def menu(language):
             {"title": page.title, "url": languages.prefixed(page.path, language)}
             for page in sorted(chosen.values(), key=lambda p: (p.in_menu, p.path))
         ]
-        cache.set(key, items, 3600)
+        versioned.set(key, items, 3600)
     return items

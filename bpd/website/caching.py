@@ -11,12 +11,12 @@ import functools
 import hashlib
 
 from django.contrib.messages import get_messages
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from bpd.pages.selectors import content_version
 from bpd.website import languages
+from bpd.website.versions import versioned
 
 MAX_AGE = 300  # browsers and CDNs: five minutes
 TIMEOUT = 3600  # our cache: an hour, or until the content changes
@@ -39,7 +39,7 @@ def public_page(view):
         if not cacheable:
             return view(request, *args, **kwargs)
         key = _key(request)
-        stored = cache.get(key)
+        stored = versioned.get(key)
         if stored is not None:
             content, content_type = stored
             response = HttpResponse(content, content_type=content_type)
@@ -49,7 +49,7 @@ def public_page(view):
                 return response
             if hasattr(response, "render") and callable(response.render):
                 response.render()
-            cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
+            versioned.set(key, (response.content, response["Content-Type"]), TIMEOUT)
         patch_cache_control(response, public=True, max_age=MAX_AGE)
         patch_vary_headers(response, ["Cookie"])
         return response

@@ -1,6 +1,7 @@
-from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from bpd.website.versions import versioned
 
 SETTINGS_CACHE_KEY = "website:settings:v2:{version}"
 
@@ -37,14 +38,14 @@ class SiteSettings(models.Model):
     def load(cls):
         """The settings and their links, cached until staff change them."""
         key = _settings_key()
-        data = cache.get(key)
+        data = versioned.get(key)
         if data is None:
             settings_obj, created = cls.objects.get_or_create(pk=1)
             links = list(SocialLink.objects.order_by("order", "pk"))
             data = {"settings": settings_obj, "social_links": links}
             if created:  # creating the row bumped the version
                 key = _settings_key()
-            cache.set(key, data, 3600)
+            versioned.set(key, data, 3600)
         return data
 
 

@@ -11,9 +11,28 @@ Two rules make this correct across processes:
 """
 
 import secrets
+import threading
+from collections import OrderedDict
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
+
+# Within one request a version is read once (pages read the content version for the
+# menu, the site settings and the page itself). Outside requests nothing is memoised.
+_memo = threading.local()
+
+
+def _start_memo(**kwargs):
+    _memo.values = {}
+
+
+def _end_memo(**kwargs):
+    _memo.values = None
+
+
+request_started.connect(_start_memo, dispatch_uid="versions-memo-start")
+request_finished.connect(_end_memo, dispatch_uid="versions-memo-end")
 
 
 class Version:
@@ -21,6 +40,15 @@ class Version:
         self.key = key
 
     def get(self):
+        memo = getattr(_memo, "values", None)
+        if memo is not None and self.key in memo:
+            return memo[self.key]
+        version = self._read()
+        if memo is not None:
+            memo[self.key] = version
+        return version
+
+    def _read(self):
         version = cache.get(self.key)
         if version is None:
             cache.add(self.key, secrets.randbelow(2**40), None)
@@ -35,7 +63,81 @@ class Version:
         transaction.on_commit(self._incr)
 
     def _incr(self):
+        memo = getattr(_memo, "values", None)
+        if memo is not None:
+            memo.pop(self.key, None)
         try:
             cache.incr(self.key)
         except ValueError:  # missing: any fresh value invalidates what was cached
             cache.set(self.key, secrets.randbelow(2**40), None)
+
+
+class LocalCopies:
+    """A small per-process LRU in front of the shared cache, for entries that never
+    change once written: their keys name the version of the data they were built
+    from, so a copy kept here is exactly what the shared cache holds under that key.
+    Bounded by an estimate of its size in bytes."""
+
+    def __init__(self, max_bytes=8 * 1024 * 1024):
+        self.max_bytes = max_bytes
+        self.items = OrderedDict()
+        self.bytes = 0
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def _size(value):
+        if isinstance(value, (str, bytes)):
+            return len(value)
+        if isinstance(value, tuple):
+            return sum(len(v) if isinstance(v, (str, bytes)) else 1024 for v in value)
+        return 1024
+
+    def get(self, key):
+        with self.lock:
+            entry = self.items.get(key)
+            if entry is None:
+                return None
+            self.items.move_to_end(key)
+            return entry[0]
+
+    def set(self, key, value):
+        size = self._size(value)
+        if size > self.max_bytes // 4:
+            return
+        with self.lock:
+            old = self.items.pop(key, None)
+            if old is not None:
+                self.bytes -= old[1]
+            self.items[key] = (value, size)
+            self.bytes += size
+            while self.bytes > self.max_bytes:
+                _key, (_value, dropped) = self.items.popitem(last=False)
+                self.bytes -= dropped
+
+    def clear(self):
+        with self.lock:
+            self.items.clear()
+            self.bytes = 0
+
+
+class VersionedCache:
+    """get/set for keys that include a version: the shared cache, with this process's
+    copy in front. Values are shared between requests: never mutate one."""
+
+    def __init__(self):
+        self.local = LocalCopies()
+
+    def get(self, key):
+        value = self.local.get(key)
+        if value is None:
+            value = cache.get(key)
+            if value is not None:
+                self.local.set(key, value)
+        return value
+
+    def set(self, key, value, timeout):
+        cache.set(key, value, timeout)
+        self.local.set(key, value)
+
+
+versioned = VersionedCache()
