@@ -24,7 +24,26 @@ MEMBER_PAGES = [
     "/staff/members/",
     "/staff/invites/",
     "/staff/audit/",
+    "/staff/mail-and-jobs/",
 ]
+
+
+def mail_and_jobs():
+    """Something in every table of the staff mail page."""
+    from django.utils import timezone
+
+    from bpd.background import jobs
+    from bpd.background.models import OutgoingEmail
+
+    now = timezone.now()
+    for status, error in (("failed", "SMTPServerDisconnected: Connection unexpectedly closed"),
+                          ("queued", "")):  # fmt: skip
+        OutgoingEmail.objects.create(
+            kind="fund/decision_award", recipients="amara.okafor@example.com",
+            subject="Your award", status=status, attempts=5 if error else 0,
+            last_error=error, message={}, next_attempt_at=now,
+        )  # fmt: skip
+    jobs.run_once("mail.sweep")
 
 
 def signed_in_context(browser, live_server, user, **options):
@@ -50,6 +69,7 @@ def test_member_and_staff_pages_pass_axe(browser, live_site, live_server, langua
     user = UserFactory(roles=[Role.EXECUTOR])
     ProfileFactory(user=user, display_name="Staff person")
     ProfileFactory.create_batch(3, name_visibility=Visibility.MEMBERS)
+    mail_and_jobs()
     context = signed_in_context(browser, live_server, user)
     page = context.new_page()
     axe = Axe()
@@ -64,6 +84,7 @@ def test_member_and_staff_pages_pass_axe(browser, live_site, live_server, langua
 def test_member_pages_fit_a_phone(browser, live_site, live_server):
     user = UserFactory(roles=[Role.EXECUTOR])
     ProfileFactory(user=user)
+    mail_and_jobs()
     context = signed_in_context(browser, live_server, user, viewport={"width": 360, "height": 740})
     page = context.new_page()
     for path in MEMBER_PAGES:
