@@ -10,13 +10,18 @@ Two rules make this correct across processes:
   random value, never from 1, so an old entry cached under a reused number is never hit.
 """
 
+import logging
+import os
 import secrets
 import threading
+import time
 from collections import OrderedDict
 
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import transaction
+
+log = logging.getLogger(__name__)
 
 # Within one request a version is read once (pages read the content version for the
 # menu, the site settings and the page itself). Outside requests nothing is memoised.
@@ -49,6 +54,18 @@ class Version:
         return version
 
     def _read(self):
+        broadcast = _broadcast()
+        if broadcast is not None:
+            version = broadcast.get(self.key)
+            if version is not None:
+                return version
+            started = broadcast.generation
+        version = self._read_shared()
+        if broadcast is not None:
+            broadcast.remember(self.key, version, started)
+        return version
+
+    def _read_shared(self):
         version = cache.get(self.key)
         if version is None:
             cache.add(self.key, secrets.randbelow(2**40), None)
@@ -70,6 +87,123 @@ class Version:
             cache.incr(self.key)
         except ValueError:  # missing: any fresh value invalidates what was cached
             cache.set(self.key, secrets.randbelow(2**40), None)
+        broadcast = _broadcast()
+        if broadcast is not None:
+            broadcast.publish(self.key)
+
+
+class Broadcast:
+    """With Redis, each process keeps the version numbers it read and drops one as soon
+    as any process bumps it: a bump publishes the key on a Redis channel, and before
+    using a kept number, a process reads (without waiting) what arrived on its
+    subscription. Redis delivers the message before it answers the publisher, so by
+    the time the change's own response reaches anyone, every subscriber's socket
+    already holds it. Public pages then need no round trip to Redis at all.
+
+    If the subscription fails, kept numbers are dropped and every read goes to Redis
+    until it is back; a kept number is also re-read after MAX_AGE seconds, which
+    bounds staleness if a connection dies without saying so.
+    """
+
+    CHANNEL = "bpd:versions"
+    MAX_AGE = 10.0
+
+    def __init__(self, url):
+        self.url = url
+        self.lock = threading.Lock()
+        self.pid = None
+        self.pubsub = None
+        self.publisher = None
+        self.values = {}
+        self.generation = 0  # bumped on every invalidation and reconnection
+
+    def _connect(self):
+        import redis
+
+        class Subscription(redis.client.PubSub):
+            # redis-py reconnects and re-subscribes on its own; whatever was published
+            # meanwhile is lost, so a reconnection must drop every kept number.
+            reconnected = False
+
+            def on_connect(self, connection):
+                super().on_connect(connection)
+                self.reconnected = True
+
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=2, socket_timeout=2)
+        pubsub = Subscription(client.connection_pool)
+        pubsub.subscribe(self.CHANNEL)
+        confirmation = pubsub.get_message(timeout=2)
+        if not confirmation or confirmation["type"] != "subscribe":
+            raise ConnectionError("no subscription confirmation from Redis")
+        pubsub.reconnected = False
+        self.pubsub, self.publisher, self.pid = pubsub, client, os.getpid()
+        self._forget()
+
+    def _forget(self):
+        self.values.clear()
+        self.generation += 1
+
+    def _drain(self):
+        """Apply every invalidation that has arrived; False when the subscription is down."""
+        try:
+            if self.pubsub is None or self.pid != os.getpid():  # first use, or a forked worker
+                self._connect()
+            while True:
+                message = self.pubsub.get_message(timeout=0)
+                if self.pubsub.reconnected:
+                    self.pubsub.reconnected = False
+                    self._forget()
+                if message is None:
+                    return True
+                if message["type"] == "message":
+                    self.values.pop(message["data"].decode(), None)
+                    self.generation += 1
+        except Exception as error:
+            log.warning("Version broadcast unavailable (%s); reading versions from Redis", error)
+            self.pubsub = None
+            self._forget()
+            return False
+
+    def get(self, key):
+        with self.lock:
+            if not self._drain():
+                return None
+            kept = self.values.get(key)
+            if kept is None or time.monotonic() - kept[1] > self.MAX_AGE:
+                return None
+            return kept[0]
+
+    def remember(self, key, value, generation):
+        with self.lock:
+            # An invalidation that arrived while we were reading makes the value suspect.
+            if self.pubsub is not None and self.generation == generation:
+                self.values[key] = (value, time.monotonic())
+
+    def publish(self, key):
+        with self.lock:
+            self.values.pop(key, None)
+            self.generation += 1
+            try:
+                if self.publisher is None or self.pid != os.getpid():
+                    self._connect()
+                self.publisher.publish(self.CHANNEL, key)
+            except Exception as error:  # the bump itself went to Redis; readers re-read
+                log.warning("Could not publish a version bump: %s", error)
+
+
+_broadcasts = {}
+
+
+def _broadcast():
+    from django.conf import settings
+
+    url = getattr(settings, "REDIS_URL", "")
+    if not url or not getattr(settings, "VERSION_BROADCAST", True):
+        return None
+    broadcast = _broadcasts.get(url)
+    if broadcast is None:
+        broadcast = _broadcasts.setdefault(url, Broadcast(url))
+    return broadcast
 
 
 class LocalCopies:
