@@ -50,6 +50,7 @@ def mail_and_jobs(request):
         {
             "worker_seen": worker_seen,
             "worker_ok": worker_ok,
+            "worker_just_now": bool(worker_seen and now - worker_seen < dt.timedelta(minutes=1)),
             "failed": failed,
             "waiting": waiting,
             "counts": counts,
