@@ -137,8 +137,10 @@ def deliver(pk, *, now=None):
     row.sent_at = timezone.now()
     row.attempts += 1
     row.message = None  # delivered: keep who, what kind and when, not the text
+    if row.urgent:
+        row.subject = ""  # a code's subject carries the code
     row.last_error = ""
-    row.save(update_fields=["status", "sent_at", "attempts", "message", "last_error"])
+    row.save(update_fields=["status", "sent_at", "attempts", "message", "subject", "last_error"])
     log.info("Sent %s email %s to %s", row.kind, row.pk, row.recipients)
     return row
 
@@ -160,7 +162,8 @@ def _failed(row, error, *, now):
         row.status = OutgoingEmail.Status.FAILED
         if row.urgent:
             row.message = None  # a code is useless now; do not keep it
-        row.save(update_fields=["status", "attempts", "last_error", "message"])
+            row.subject = ""
+        row.save(update_fields=["status", "attempts", "last_error", "message", "subject"])
         log.error("Email %s failed %s times: %s", row.pk, row.attempts, row.last_error)
     return row
 

@@ -18,7 +18,7 @@ class OutgoingEmail(models.Model):
     kind = models.CharField(_("kind"), max_length=80)
     urgent = models.BooleanField(_("urgent"), default=False)
     recipients = models.CharField(_("to"), max_length=500)
-    subject = models.CharField(_("subject"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
     message = models.JSONField(_("message"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED

@@ -67,6 +67,7 @@ def test_a_code_request_queues_an_urgent_email_and_the_worker_delivers_it(
     assert row.status == "sent"
     assert row.attempts == 1
     assert row.message is None  # the code is not kept once delivered
+    assert row.subject == ""  # nor in the subject, which carries it too
     assert mail.outbox[0].to == ["amara@example.com"]
 
 

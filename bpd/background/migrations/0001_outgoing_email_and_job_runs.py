@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(max_length=80, verbose_name='kind')),
                 ('urgent', models.BooleanField(default=False, verbose_name='urgent')),
                 ('recipients', models.CharField(max_length=500, verbose_name='to')),
-                ('subject', models.CharField(max_length=300, verbose_name='subject')),
+                ('subject', models.CharField(blank=True, max_length=300, verbose_name='subject')),
                 ('message', models.JSONField(blank=True, null=True, verbose_name='message')),
                 ('status', models.CharField(choices=[('queued', 'Waiting to be sent'), ('sending', 'Being sent'), ('sent', 'Sent'), ('failed', 'Failed')], default='queued', max_length=10, verbose_name='status')),
                 ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
