@@ -184,7 +184,12 @@ def test_code_requests_are_limited_across_workers(shape):
     shape.shell(f"from tests.factories import UserFactory; UserFactory(email='{address}')")
 
     responses = [
-        shape.browser(forwarded_for="192.0.2.1").post("/accounts/login/code/", {"email": address})
+        while_busy(
+            shape,
+            lambda: shape.browser(forwarded_for="192.0.2.1").post(
+                "/accounts/login/code/", {"email": address}
+            ),
+        )
         for _ in range(12)
     ]
 
@@ -211,7 +216,13 @@ def test_wrong_codes_are_counted_across_workers(shape):
         assert browser.post("/accounts/login/code/", {"email": address}).status == 302
         code = code_in(wait_for(lambda a=address: shape.smtp.to(a), what="the code")[0])
 
-        wrong = [while_busy(shape, browser, "WRONG-0") for _ in range(6)]
+        wrong = [
+            while_busy(
+                shape,
+                lambda b=browser: b.post("/accounts/login/code/confirm/", {"code": "WRONG-0"}),
+            )
+            for _ in range(6)
+        ]
         right = browser.post("/accounts/login/code/confirm/", {"code": code})
 
         refused = [r for r in wrong if r.status == 200 and "WRONG-0" in r.text]
@@ -224,14 +235,14 @@ def test_wrong_codes_are_counted_across_workers(shape):
     assert spread, "the first three wrong codes never reached every worker"
 
 
-def while_busy(shape, browser, code):
-    """Post a code while another request keeps one worker busy, so that successive
-    posts land on different workers."""
+def while_busy(shape, send):
+    """Send a request while another keeps one worker busy, so that successive
+    requests land on different workers."""
     busy = shape.browser("viewer")
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         blocker = pool.submit(busy.get, "/members/directory/")
         time.sleep(0.005)
-        response = browser.post("/accounts/login/code/confirm/", {"code": code})
+        response = send()
         blocker.result()
     return response
 
