@@ -9,4 +9,8 @@ class BackgroundConfig(AppConfig):
     def ready(self):
         # Registers the tasks and periodic jobs with huey in every process that
         # imports the app: web workers enqueue them, `manage.py run_huey` runs them.
-        from bpd.background import tasks  # noqa: F401
+        from bpd.background import personal_data, tasks  # noqa: F401
+        from bpd.members import exports
+
+        exports.COLLECTORS["emails"] = personal_data.collect
+        exports.DELETION_HANDLERS["emails"] = personal_data.forget

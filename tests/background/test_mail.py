@@ -204,3 +204,45 @@ def test_staff_mail_page_query_count_does_not_grow(client, db, size):
         assert client.get("/staff/mail-and-jobs/").status_code == 200
 
     assert len(queries) <= 12, [q["sql"] for q in queries]
+
+
+def test_the_staff_page_shows_a_daily_jobs_last_run_behind_many_frequent_runs(client, db):
+    import datetime as dt
+
+    from bpd.background.models import JobRun
+
+    client.force_login(UserFactory(roles=[Role.EXECUTOR]))
+    now = timezone.now()
+    JobRun.objects.create(
+        job="cleanup.daily", slot=now - dt.timedelta(days=1), status="done",
+        detail="expired sessions cleared; 4 old invites removed",
+    )  # fmt: skip
+    JobRun.objects.bulk_create(
+        JobRun(job=job, slot=now - dt.timedelta(minutes=5 * n), status="done")
+        for n in range(150) for job in ("mail.sweep", "fund.expire_offers")
+    )  # fmt: skip
+
+    page = client.get("/staff/mail-and-jobs/").text
+
+    assert "4 old invites removed" in page
+
+
+def test_emails_sent_to_a_member_are_in_their_data_and_go_with_their_account(db):
+    from bpd.members import exports, services
+
+    member = UserFactory(email="ada@example.com")
+    other = UserFactory(email="grace@example.com")
+    for address in (member.email, other.email):
+        OutgoingEmail.objects.create(
+            kind="fund/decision_award", recipients=address, subject="Your award",
+            status="sent", next_attempt_at=timezone.now(),
+        )  # fmt: skip
+
+    exported = exports.collect(member)["emails"]
+    assert [(e["kind"], e["subject"], e["status"]) for e in exported] == [
+        ("fund/decision_award", "Your award", "sent")
+    ]
+
+    services.delete_account(user=member)
+
+    assert list(OutgoingEmail.objects.values_list("recipients", flat=True)) == [other.email]

@@ -76,3 +76,15 @@ def review(application, reviewers, values=(4, 4)):
 @pytest.fixture
 def application(fund_round, event):
     return make_application(fund_round, event)
+
+
+def make_overdue_offer(round, event, executor):
+    """An application offered an award whose reply deadline passed a minute ago."""
+    application = make_application(round, event)
+    services.stage_decision(
+        application=application, outcome="award", items={"flight": 80_000}, actor=executor
+    )
+    services.release_decisions(round=round, actor=executor)
+    application.decision.offer_deadline = timezone.now() - dt.timedelta(minutes=1)
+    application.decision.save()
+    return application

@@ -1,34 +1,21 @@
 """Fund offers expire on schedule, with nobody loading a page, once (issue 8)."""
 
-import datetime as dt
 import threading
 
 import pytest
 from django.db import connection, connections
-from django.utils import timezone
 
 from bpd.background import tasks
 from bpd.background.models import JobRun
 from bpd.fund import services
 from bpd.fund.models import Application
-from tests.fund.conftest import make_application
+from tests.fund.conftest import make_application, make_overdue_offer
 
 S = Application.Status
 
 
-def _overdue_offer(fund_round, event, executor):
-    application = make_application(fund_round, event)
-    services.stage_decision(
-        application=application, outcome="award", items={"flight": 80_000}, actor=executor
-    )
-    services.release_decisions(round=fund_round, actor=executor)
-    application.decision.offer_deadline = timezone.now() - dt.timedelta(minutes=1)
-    application.decision.save()
-    return application
-
-
 def test_offer_expiry_runs_on_schedule_and_is_logged(db, fund_round, event, executor):
-    application = _overdue_offer(fund_round, event, executor)
+    application = make_overdue_offer(fund_round, event, executor)
 
     tasks.every_few_minutes.call_local()
     tasks.every_few_minutes.call_local()  # a second worker waking for the same slot
@@ -46,7 +33,7 @@ def test_offer_expiry_runs_on_schedule_and_is_logged(db, fund_round, event, exec
     reason="row locks are what this proves; run with DATABASE_URL on PostgreSQL",
 )
 def test_two_machines_expiring_offers_at_once_lapse_each_offer_once(fund_round, event, executor):
-    application = _overdue_offer(fund_round, event, executor)
+    application = make_overdue_offer(fund_round, event, executor)
     waiting = make_application(fund_round, event)
     services.stage_decision(application=waiting, outcome="waitlist", actor=executor)
     services.release_decisions(round=fund_round, actor=executor)

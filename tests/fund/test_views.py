@@ -10,7 +10,7 @@ from bpd.fund import services
 from bpd.fund.models import Application, Event, WaitTime
 from bpd.members.roles import Role
 from tests.factories import CityFactory, ProfileFactory, UserFactory
-from tests.fund.conftest import make_application, review
+from tests.fund.conftest import make_application, make_overdue_offer, review
 
 S = Application.Status
 
@@ -376,17 +376,9 @@ def test_visa_verdict_uses_requirements_and_waits(db, fund_round, now):
 def test_overdue_offer_lapses_on_schedule_with_nobody_loading_a_page(
     client, fund_round, event, executor
 ):
-    from django.utils import timezone
-
     from bpd.background import tasks
 
-    application = make_application(fund_round, event)
-    services.stage_decision(
-        application=application, outcome="award", items={"flight": 80_000}, actor=executor
-    )
-    services.release_decisions(round=fund_round, actor=executor)
-    application.decision.offer_deadline = timezone.now() - dt.timedelta(minutes=1)
-    application.decision.save()
+    application = make_overdue_offer(fund_round, event, executor)
 
     tasks.every_few_minutes.call_local()  # what the worker's scheduler runs
 
