@@ -62,11 +62,13 @@ else:
 
 INSTALLED_APPS = [
     "bpd.website",
+    "bpd.audit",
     "bpd.pages",
     "bpd.news",
     "bpd.members",
     "bpd.fund",
     "bpd.background",
+    "bpd.content_import",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

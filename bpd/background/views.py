@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from bpd.background import jobs, mail
 from bpd.background.models import JobRun, OutgoingEmail
-from bpd.members.views import executor_required
+from bpd.members.roles import executor_required
 
 WORKER_LATE = dt.timedelta(minutes=3)
 

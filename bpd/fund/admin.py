@@ -2,7 +2,6 @@ from django.contrib import admin
 
 from bpd.fund.models import (
     Application,
-    AuditEvent,
     Booking,
     Criterion,
     Event,
@@ -57,18 +56,6 @@ class ApplicationAdmin(admin.ModelAdmin):
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
     list_display = ["__str__", "application", "status", "amount", "currency"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "action", "actor", "application"]
-    list_filter = ["action", "round"]
 
     def has_change_permission(self, request, obj=None):
         return False

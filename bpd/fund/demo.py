@@ -91,19 +91,6 @@ def _apply(rng, round, user, events, now):
     country = profile.country if profile and profile.country else "NG"
     currency = CURRENCY_OF.get(country, "USD")
     event = rng.choice(events)
-    application = Application.objects.create(
-        round=round,
-        applicant=user,
-        event=event,
-        origin_city=profile.city if profile else None,
-        origin_country=country,
-        passport_country=country,
-        purpose="Speak about our local Python community and meet other organisers.",
-        give_back="A meetup talk and a written guide for our members.",
-        event_grant=rng.choice(Application.EventGrant.values),
-        currency=currency,
-        consent_at=now,
-    )
     usd = {
         "visa": rng.randint(160, 260),
         "flight": rng.randint(600, 1600),
@@ -111,10 +98,22 @@ def _apply(rng, round, user, events, now):
         "ticket": rng.randint(100, 300),
     }
     rate = Decimal(RATES.get(currency, "1"))
-    services.save_costs(
-        application=application,
+    draft = services.Draft(
+        fields={
+            "purpose": "Speak about our local Python community and meet other organisers.",
+            "give_back": "A meetup talk and a written guide for our members.",
+            "event_grant": rng.choice(Application.EventGrant.values),
+            "event_grant_notes": "",
+            "currency": currency,
+        },
+        listed_event=event,
+        origin_country=country,
+        origin_city=profile.city if profile else None,
+        passport_country=country,
+        consent=True,
         costs={k: money.to_minor(Decimal(v) / rate, currency) for k, v in usd.items()},
     )
+    application = services.save_draft(round=round, applicant=user, draft=draft, now=now)
     return services.submit(application=application, actor=user, now=now)
 
 

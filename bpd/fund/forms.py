@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bpd.fund import money
 from bpd.fund.models import Application, Booking, Category, Criterion, Event, Round, RoundText
+from bpd.fund.services import Draft
 from bpd.members import choices
 from bpd.members.forms import LocationMixin
 from bpd.website.forms import FastSelect, https_urls
@@ -134,16 +135,29 @@ class ApplicationForm(LocationMixin, forms.ModelForm):
             if self.cleaned_data.get(f"cost_{category}")
         }
 
-    def event(self):
-        if self.cleaned_data.get("event_choice"):
-            return self.cleaned_data["event_choice"]
-        if self.cleaned_data.get("new_event_name"):
-            data = self.cleaned_data
-            return Event(
-                name=data["new_event_name"], url=data["new_event_url"], city=data["new_event_city"],
-                country=data["new_event_country"], starts_on=data["new_event_starts"], ends_on=data["new_event_ends"],
-            )  # fmt: skip
-        return None
+    def draft(self):
+        """The parsed application, for `services.save_draft`."""
+        data = self.cleaned_data
+        new_event = None
+        if not data.get("event_choice") and data.get("new_event_name"):
+            new_event = {
+                "name": data["new_event_name"],
+                "url": data["new_event_url"],
+                "city": data["new_event_city"],
+                "country": data["new_event_country"],
+                "starts_on": data["new_event_starts"],
+                "ends_on": data["new_event_ends"],
+            }
+        return Draft(
+            fields={name: data[name] for name in self.Meta.fields},
+            listed_event=data.get("event_choice"),
+            new_event=new_event,
+            origin_country=data.get("country") or "",
+            origin_city=getattr(self.instance, "city", None),
+            passport_country=data.get("passport_country") or "",
+            consent=bool(data.get("consent")),
+            costs=self.costs(),
+        )
 
 
 class ReviewForm(forms.Form):
@@ -314,6 +328,15 @@ class RateForm(forms.Form):
     )
     as_of = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}))
 
+    def __init__(self, *args, round, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The round's own currency always counts at 1: it is not offered.
+        self.fields["currency"].choices = [
+            (code, label)
+            for code, label in self.fields["currency"].choices
+            if code != round.currency
+        ]
+
 
 class BookingForm(forms.ModelForm):
     cost = forms.DecimalField(label=_("Cost"), min_value=Decimal(0), decimal_places=2)
@@ -341,8 +364,46 @@ class BookingForm(forms.ModelForm):
 class BookingStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=Booking.Status.choices)
     refunded = forms.DecimalField(
-        label=_("Refund received"), required=False, min_value=Decimal(0), decimal_places=2
+        label=_("Refund received"),
+        required=False,
+        min_value=Decimal(0),
+        max_digits=12,
+        decimal_places=2,
     )
+
+
+class ReplyForm(forms.Form):
+    """The applicant's answer to an award: it must be said; nothing defaults to declining."""
+
+    answer = forms.ChoiceField(
+        choices=[("accept", _("Accept")), ("decline", _("Decline"))],
+        error_messages={"required": _("Choose whether you accept or decline the award.")},
+    )
+
+
+class CancelAllForm(forms.Form):
+    """After a refused visa: the refund each open booking brought back (round currency)."""
+
+    def __init__(self, *args, bookings, currency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        self.bookings = [b for b in bookings if b.is_open]
+        for booking in self.bookings:
+            self.fields[f"refund_{booking.pk}"] = forms.DecimalField(
+                label=f"{booking.get_category_display()} — {booking.vendor}",
+                min_value=Decimal(0),
+                max_value=money.to_major(booking.amount_in_round_currency, currency),
+                max_digits=12,
+                decimal_places=2,
+                initial=0,
+                required=False,
+            )
+
+    def refunds(self):
+        return {
+            b.pk: money.to_minor(self.cleaned_data.get(f"refund_{b.pk}") or 0, self.currency)
+            for b in self.bookings
+        }
 
 
 class VisaOutcomeForm(forms.ModelForm):

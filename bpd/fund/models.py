@@ -1,5 +1,8 @@
+from enum import nonmember
+
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -7,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from bpd.fund import money
 from bpd.members.fields import CodeListField
 from bpd.members.models import City
+from bpd.members.roles import Role, has_role, is_executor, is_treasurer
 
 
 class Category(models.TextChoices):
@@ -24,6 +28,32 @@ def _categories():
 
 def _currency_choices():
     return [(code, code) for code in money.CURRENCIES]
+
+
+class RoundQuerySet(models.QuerySet):
+    """Which rounds a person may work on. Views fetch rounds only through these."""
+
+    def reviewed_by(self, user):
+        """Rounds `user` reviews: listed on the round AND holding the reviewer role now
+        (removing the role ends their access even while they are still listed)."""
+        if not has_role(user, Role.REVIEWER):
+            return self.none()
+        return self.filter(reviewers=user)
+
+    def committee_for(self, user):
+        """Rounds whose committee table `user` may open: executors all, reviewers their own."""
+        if is_executor(user):
+            return self.all()
+        return self.reviewed_by(user)
+
+    def managed_by(self, user):
+        """Rounds `user` may set up, decide and release: executors only."""
+        return self.all() if is_executor(user) else self.none()
+
+    def money_for(self, user):
+        """Rounds whose money (rates, bookings, reports) `user` may handle: the treasurer
+        and executors."""
+        return self.all() if is_treasurer(user) else self.none()
 
 
 class Round(models.Model):
@@ -56,6 +86,11 @@ class Round(models.Model):
         verbose_name=_("reviewers"),
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = RoundQuerySet.as_manager()
+
+    # Fields that say how money is counted: frozen once any money is committed.
+    MONEY_FIELDS = ("currency", "budget", "cap_per_person", "cap_per_year")
 
     class Meta:
         ordering = ["-opens_at"]
@@ -125,22 +160,51 @@ class Event(models.Model):
 
 
 class ApplicationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Applicants see their own; staff see all; reviewers see the rounds they review,
-        minus applications they declared a conflict on."""
-        from bpd.members.roles import Role, has_role, is_executor
+    """The gate: views fetch applications only through these methods, for lists and
+    details alike, so a forgotten check cannot leak one."""
 
+    def owned_by(self, user):
+        """The applicant's own applications."""
         if not user.is_authenticated:
             return self.none()
-        if is_executor(user) or has_role(user, Role.TREASURER):
-            return self
-        own = models.Q(applicant=user)
-        if has_role(user, Role.REVIEWER):
-            reviewing = models.Q(
-                round__reviewers=user, status__in=Application.REVIEWABLE
-            ) & ~models.Q(conflicts__reviewer=user)
-            return self.filter(own | reviewing).distinct()
-        return self.filter(own)
+        return self.filter(applicant=user)
+
+    def reviewable_by(self, user):
+        """Applications `user` may score: in a round they review (role held now), past the
+        draft stage, not their own and not one they declared a conflict on."""
+        return (
+            self.filter(
+                round__in=Round.objects.reviewed_by(user), status__in=Application.REVIEWABLE
+            )
+            .exclude(conflicts__reviewer=user)
+            .exclude(applicant=user)
+        )
+
+    def in_committee_for(self, user, round):
+        """The rows of `round`'s committee table `user` may see: executors every submitted
+        application; reviewers what they may review."""
+        rows = self.filter(round=round, status__in=Application.REVIEWABLE)
+        if is_executor(user):
+            return rows
+        return rows.filter(pk__in=self.reviewable_by(user).values("pk"))
+
+    def decidable_by(self, user):
+        """Applications `user` may stage a decision on: executors."""
+        return self.filter(round__in=Round.objects.managed_by(user))
+
+    def bookable_by(self, user):
+        """Applications whose bookings and costs `user` may handle: treasurer and executors."""
+        return self.filter(round__in=Round.objects.money_for(user))
+
+    def visible_to(self, user):
+        """Everything `user` may see by any of the rules above (their own included)."""
+        if not user.is_authenticated:
+            return self.none()
+        if is_treasurer(user):
+            return self.all()
+        return self.filter(
+            models.Q(applicant=user) | models.Q(pk__in=self.reviewable_by(user).values("pk"))
+        )
 
 
 class Application(models.Model):
@@ -156,6 +220,18 @@ class Application(models.Model):
         LAPSED = "lapsed", _("Offer expired")
         COMPLETED = "completed", _("Trip completed")
 
+        # Groups of statuses, the one place each rule is stated.
+        REVIEWABLE = nonmember(
+            frozenset(
+                {"submitted", "offered", "waitlisted", "declined", "accepted", "offer_declined",
+                 "lapsed", "completed"}
+            )
+        )  # fmt: skip
+        FUNDED = nonmember(frozenset({"offered", "accepted", "completed"}))  # money is promised
+        TRAVELLING = nonmember(frozenset({"accepted", "completed"}))  # bookings can exist
+        IN_PLAY = nonmember(frozenset({"submitted", "waitlisted", "offered", "accepted"}))
+        WITHDRAWABLE = nonmember(frozenset({"draft", "submitted", "waitlisted"}))
+
     class EventGrant(models.TextChoices):
         NONE = "none", _("The event has no such grant")
         NOT_APPLIED = "not_applied", _("I have not applied")
@@ -163,16 +239,7 @@ class Application(models.Model):
         AWARDED = "awarded", _("I was awarded a grant")
         REFUSED = "refused", _("I applied and was not awarded")
 
-    REVIEWABLE = [
-        "submitted",
-        "offered",
-        "waitlisted",
-        "declined",
-        "accepted",
-        "offer_declined",
-        "lapsed",
-        "completed",
-    ]
+    REVIEWABLE = Status.REVIEWABLE
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="applications")
     # Kept without a person when the member deletes their account: money records stay auditable.
@@ -236,6 +303,9 @@ class Application(models.Model):
 
     def __str__(self):
         return f"{self.round} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("fund:application", args=[self.pk])
 
 
 class CostItem(models.Model):
@@ -391,6 +461,21 @@ class Booking(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         REFUNDED = "refunded", _("Refunded")
 
+        # Groups of statuses, the one place each rule is stated.
+        SPENDING = nonmember(frozenset({"booked", "used", "cancelled", "refunded"}))  # money left
+        OPEN = nonmember(frozenset({"planned", "quoted", "booked"}))  # can still be cancelled
+        CLOSED = nonmember(frozenset({"cancelled", "refunded"}))  # costs what was lost
+        FLOW = nonmember(
+            {
+                "planned": ("quoted", "booked", "cancelled"),
+                "quoted": ("booked", "cancelled"),
+                "booked": ("used", "cancelled"),
+                "cancelled": ("refunded",),
+                "used": (),
+                "refunded": (),
+            }
+        )
+
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="bookings")
     category = models.CharField(_("type"), max_length=20, choices=Category.choices)
     vendor = models.CharField(_("vendor"), max_length=200)
@@ -411,8 +496,6 @@ class Booking(models.Model):
     loss = models.BigIntegerField(default=0, help_text="Money lost, round currency minor units.")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    SPENDING = ["booked", "used", "cancelled", "refunded"]
-
     class Meta:
         ordering = ["starts_at", "pk"]
         constraints = [
@@ -421,6 +504,25 @@ class Booking(models.Model):
 
     def __str__(self):
         return f"{self.get_category_display()} — {self.vendor}"
+
+    @property
+    def cost(self):
+        """What this booking uses of the budget: its price, or once cancelled what was lost."""
+        if self.status in Booking.Status.CLOSED:
+            return self.loss
+        return self.amount_in_round_currency
+
+    @property
+    def is_open(self):
+        return self.status in Booking.Status.OPEN
+
+    @property
+    def is_spending(self):
+        return self.status in Booking.Status.SPENDING
+
+    def next_statuses(self):
+        """The statuses this booking may move to, as (value, label) pairs."""
+        return [(s, Booking.Status(s).label) for s in Booking.Status.FLOW[self.status]]
 
 
 class OutOfPocket(models.Model):
@@ -450,27 +552,6 @@ class TripReport(models.Model):
 
     def __str__(self):
         return f"Report {self.application_id}"
-
-
-class AuditEvent(models.Model):
-    """Every status change and money movement: who, what, when."""
-
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="audit")
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, null=True, blank=True, related_name="audit"
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    action = models.CharField(max_length=60)
-    detail = models.JSONField(default=dict, blank=True)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
 
 
 class VisaDataset(models.Model):

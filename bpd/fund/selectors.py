@@ -2,58 +2,143 @@
 
 import statistics
 from collections import defaultdict
+from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Avg, Count, F, Max, Min, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from bpd.fund import money
-from bpd.fund.models import Application, AwardItem, Booking, Decision, Review
+from bpd.fund import allocation, money
+from bpd.fund.models import Application, AwardItem, Decision, Review, Round
+from bpd.members.regions import region_of
+from bpd.members.roles import Role, has_role
+from bpd.website.languages import country_name
 from bpd.website.versions import Version
 
 S = Application.Status
-FUNDED = [S.OFFERED, S.ACCEPTED, S.COMPLETED]
 
 
-def booking_cost(booking):
-    """What a booking uses of the budget: its price, or after cancellation what was lost."""
-    if booking.status in {Booking.Status.CANCELLED, Booking.Status.REFUNDED}:
-        return booking.loss
-    return booking.amount_in_round_currency
+@dataclass
+class ApplicationMoney:
+    """One funded application's money, in the round's currency (minor units).
+
+    award: what the decision promised; used: what its bookings use of the budget
+    (a booking's price, or once cancelled what was lost); committed: the larger of
+    the two (the award is promised even before anything is booked, and a booking
+    above the award commits the difference); spent: what has left BPD's account;
+    headroom: what can still be booked without committing new money.
+    """
+
+    application: Application
+    award: int = 0
+    used: int = 0
+    spent: int = 0
+    refunded: int = 0
+    lost: int = 0
+    awarded_by_category: dict = field(default_factory=dict)
+    spent_by_category: dict = field(default_factory=dict)
+
+    @property
+    def committed(self):
+        return max(self.award, self.used)
+
+    @property
+    def headroom(self):
+        return max(0, self.award - self.used)
+
+    @property
+    def unsettled(self):
+        """Out-of-pocket costs not yet paid back to the traveller."""
+        return [o for o in self.application.out_of_pocket.all() if not o.settled_at]
 
 
-def _funded(round):
+@dataclass
+class RoundMoney:
+    """A round's money: the one definition every page, report, CSV and budget check uses."""
+
+    round: Round
+    rows: list
+    staged: int = 0
+
+    @property
+    def committed(self):
+        return sum(row.committed for row in self.rows)
+
+    @property
+    def spent(self):
+        return sum(row.spent for row in self.rows)
+
+    @property
+    def refunded(self):
+        return sum(row.refunded for row in self.rows)
+
+    @property
+    def lost(self):
+        return sum(row.lost for row in self.rows)
+
+    @property
+    def headroom(self):
+        """Budget not yet committed (staged awards are not committed until released)."""
+        return self.round.budget - self.committed
+
+
+def application_money(application):
+    """The money of one application (its decision items and bookings prefetched or not)."""
+    row = ApplicationMoney(application=application)
+    decision = getattr(application, "decision", None)
+    if decision is not None and application.status in S.FUNDED:
+        for item in decision.items.all():
+            row.award += item.amount
+            row.awarded_by_category[item.category] = item.amount
+    for booking in application.bookings.all():
+        row.used += booking.cost
+        if booking.is_spending:
+            row.spent += booking.cost
+            row.spent_by_category[booking.category] = (
+                row.spent_by_category.get(booking.category, 0) + booking.cost
+            )
+        row.refunded += booking.refunded
+        row.lost += booking.loss
+    return row
+
+
+def funded(round):
+    """The round's applications that hold money (offered, accepted, completed)."""
     return (
-        Application.objects.filter(round=round, status__in=FUNDED)
-        .select_related("decision")
-        .prefetch_related("decision__items", "bookings")
+        Application.objects.filter(round=round, status__in=S.FUNDED)
+        .select_related("decision", "event", "applicant__profile")
+        .prefetch_related("decision__items", "bookings", "out_of_pocket")
+        .order_by("pk")
     )
 
 
-def _award_total(application):
-    decision = getattr(application, "decision", None)
-    return sum(item.amount for item in decision.items.all()) if decision else 0
+def round_money(round):
+    return RoundMoney(
+        round=round,
+        rows=[application_money(a) for a in funded(round)],
+        staged=staged_awards_total(round),
+    )
 
 
 def committed(round):
-    """Money promised: for each funded application, its award or what its bookings use, if more."""
-    total = 0
-    for application in _funded(round):
-        used = sum(booking_cost(b) for b in application.bookings.all())
-        total += max(_award_total(application), used)
-    return total
+    return round_money(round).committed
 
 
-def headroom(application):
-    """How much more can be booked for `application` without committing new money."""
-    used = sum(booking_cost(b) for b in application.bookings.all())
-    return max(0, _award_total(application) - used)
-
-
-def spent(round):
-    paid = Booking.objects.filter(application__round=round)
-    return sum(
-        booking_cost(b) for b in paid if b.status in {"booked", "used", "cancelled", "refunded"}
+def year_committed(*, applicant, year, currency, exclude):
+    """What `applicant` holds in awards for trips starting in `year`, across rounds in
+    `currency` (rounds in other currencies cannot be added up), except `exclude`."""
+    others = (
+        Application.objects.filter(
+            applicant=applicant,
+            status__in=S.FUNDED,
+            event__starts_on__year=year,
+            round__currency=currency,
+        )
+        .exclude(pk=exclude.pk)
+        .select_related("decision")
+        .prefetch_related("decision__items", "bookings")
     )
+    return sum(application_money(a).committed for a in others)
 
 
 def requested_total(application):
@@ -84,12 +169,10 @@ def default_award_items(application):
 
 
 def prior_awards(user):
-    return Application.objects.filter(applicant=user, status__in=[S.ACCEPTED, S.COMPLETED])
+    return Application.objects.filter(applicant=user, status__in=S.TRAVELLING)
 
 
 def submission_problems(application):
-    from bpd.members.roles import Role, has_role
-
     problems = []
     round = application.round
     if round.requires_leader and not has_role(application.applicant, Role.LEADER):
@@ -127,13 +210,11 @@ def score_of(application):
 
 
 def reviewer_queue(round, reviewer):
-    """Applications this reviewer must score: conflicts excluded, own application excluded."""
+    """Applications of `round` this reviewer must score (through the gate
+    `Application.objects.reviewable_by`), with their own review attached."""
     return (
-        Application.objects.filter(
-            round=round, round__reviewers=reviewer, status__in=Application.REVIEWABLE
-        )
-        .exclude(conflicts__reviewer=reviewer)
-        .exclude(applicant=reviewer)
+        Application.objects.reviewable_by(reviewer)
+        .filter(round=round)
         .select_related("event", "applicant__profile")
         .prefetch_related(
             Prefetch(
@@ -144,29 +225,20 @@ def reviewer_queue(round, reviewer):
     )
 
 
-def committee_queryset(round, viewer=None):
-    """Applications ranked by the weighted mean of submitted reviews, with spread and prior awards,
-    computed by the database. A reviewer (`viewer` not staff) never gets applications they
-    declared a conflict on, nor their own."""
-    from django.db.models import Avg, Count, F, Max, Min, OuterRef, Q, Subquery
-    from django.db.models.functions import Coalesce
-
-    from bpd.members.roles import is_executor
-
+def committee_queryset(round, viewer):
+    """The applications of `round` that `viewer` may see in the committee table (through the
+    gate `Application.objects.in_committee_for`), ranked by the weighted mean of submitted
+    reviews, with spread and prior awards, computed by the database."""
     submitted = Q(reviews__submitted_at__isnull=False)
     prior = (
-        Application.objects.filter(
-            applicant=OuterRef("applicant"), status__in=[S.ACCEPTED, S.COMPLETED]
-        )
+        Application.objects.filter(applicant=OuterRef("applicant"), status__in=S.TRAVELLING)
         .exclude(round=round)
         .order_by()
         .values("applicant")
         .annotate(n=Count("pk"))
         .values("n")
     )
-    applications = Application.objects.filter(round=round, status__in=Application.REVIEWABLE)
-    if viewer is not None and not is_executor(viewer):
-        applications = applications.exclude(conflicts__reviewer=viewer).exclude(applicant=viewer)
+    applications = Application.objects.in_committee_for(viewer, round)
     return (
         applications.annotate(
             score=Avg("reviews__weighted_score", filter=submitted),
@@ -181,12 +253,8 @@ def committee_queryset(round, viewer=None):
     )
 
 
-def committee_rows(round, applications=None):
+def committee_rows(applications):
     """Rows for the committee table: one per application (a page of `committee_queryset`)."""
-    from bpd.members.regions import region_of
-
-    if applications is None:
-        applications = committee_queryset(round)
     rows = []
     for application in applications:
         rows.append(
@@ -206,79 +274,62 @@ def committee_rows(round, applications=None):
 
 
 def round_report(round):
-    """Committed vs spent vs budget by category, region and country; outcomes; losses; out-of-pocket."""
-    from bpd.fund.models import OutOfPocket
-    from bpd.members.regions import region_of
-    from bpd.website.languages import country_name
-
-    funded = list(_funded(round).select_related("event"))
-    by_category, by_region, by_country = (
-        defaultdict(lambda: [0, 0]),
-        defaultdict(lambda: [0, 0]),
-        defaultdict(lambda: [0, 0]),
-    )
-    losses = 0
-    for application in funded:
-        award = {item.category: item.amount for item in application.decision.items.all()}
-        used = defaultdict(int)
-        paid = 0
-        for booking in application.bookings.all():
-            cost = booking_cost(booking)
-            used[booking.category] += cost
-            if booking.status in {"booked", "used", "cancelled", "refunded"}:
-                paid += cost
-                by_category[booking.category][1] += cost
-            if booking.status in {"cancelled", "refunded"}:
-                losses += booking.loss
-        committed_here = 0
-        for category in set(award) | set(used):
-            amount = max(award.get(category, 0), used.get(category, 0))
+    """Budget, committed and spent (from `round_money`), awarded and spent by category,
+    committed and spent by region and country; outcomes; visas; losses; out-of-pocket."""
+    figures = round_money(round)
+    by_category = defaultdict(lambda: [0, 0])
+    by_region, by_country = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0])
+    for row in figures.rows:
+        for category, amount in row.awarded_by_category.items():
             by_category[category][0] += amount
-            committed_here += amount
-        region = region_of(application.origin_country) or "—"
-        country = country_name(application.origin_country) or "—"
-        for bucket, key in ((by_region, region), (by_country, country)):
-            bucket[key][0] += committed_here
-            bucket[key][1] += paid
+        for category, amount in row.spent_by_category.items():
+            by_category[category][1] += amount
+        origin = row.application.origin_country
+        for bucket, key in (
+            (by_region, region_of(origin) or "—"),
+            (by_country, country_name(origin) or "—"),
+        ):
+            bucket[key][0] += row.committed
+            bucket[key][1] += row.spent
 
-    def rows(table):
+    def rows(table, first):
         return [
-            {"key": key, "committed": c, "spent": s}
-            for key, (c, s) in sorted(table.items(), key=lambda kv: -kv[1][0])
+            {"key": key, first: a, "spent": b}
+            for key, (a, b) in sorted(table.items(), key=lambda kv: (-kv[1][0], kv[0]))
         ]
 
     outcomes = defaultdict(int)
-    for status in (
+    visas = defaultdict(int)
+    for status, visa in (
         Application.objects.filter(round=round)
         .exclude(status=S.DRAFT)
-        .values_list("status", flat=True)
+        .values_list("status", "visa_decision")
     ):
         outcomes[status] += 1
-    visas = defaultdict(int)
-    for decision in Application.objects.filter(round=round, status__in=FUNDED).values_list(
-        "visa_decision", flat=True
-    ):
-        visas[decision or "pending"] += 1
+        if status in S.FUNDED:
+            visas[visa or "pending"] += 1
     return {
-        "committed": sum(row[0] for row in by_category.values()),
-        "spent": sum(row[1] for row in by_category.values()),
-        "by_category": rows(by_category),
-        "by_region": rows(by_region),
-        "by_country": rows(by_country),
+        "money": figures,
+        "committed": figures.committed,
+        "spent": figures.spent,
+        "by_category": rows(by_category, "awarded"),
+        "by_region": rows(by_region, "committed"),
+        "by_country": rows(by_country, "committed"),
         "outcomes": dict(outcomes),
         "visas": dict(visas),
-        "losses": losses,
-        "out_of_pocket_count": OutOfPocket.objects.filter(
-            application__round=round, settled_at__isnull=True
-        ).count(),
-        "reports": Application.objects.filter(round=round, status=S.COMPLETED).count(),
+        "losses": figures.lost,
+        "out_of_pocket_count": sum(
+            1
+            for row in figures.rows
+            for o in row.application.out_of_pocket.all()
+            if not o.settled_at
+        ),
+        "reports": outcomes.get(S.COMPLETED, 0),
     }
 
 
 def staged_awards_total(round):
     """Money in awards staged but not yet released."""
-    from django.db.models import Sum
-
     staged = AwardItem.objects.filter(
         decision__application__round=round,
         decision__released_at__isnull=True,
@@ -297,3 +348,51 @@ def fund_version():
 
 def bump_fund_version(**kwargs):
     FUND.bump()
+
+
+def awaiting_decision(round, viewer):
+    """Submitted applications of `round`, ranked, for the allocation page."""
+    return committee_queryset(round, viewer).filter(status=S.SUBMITTED)
+
+
+def allocation_proposal(round, viewer, *, exclude_not_feasible=True, max_per_country=None):
+    """The proposal for the money left: the best-scored submitted applications that fit,
+    at most `max_per_country` per country, leaving out "not feasible" visas if asked."""
+    left = round.budget - committed(round)
+    candidates = [
+        allocation.Candidate(key=pk, cost=total, value=score, country=country)
+        for pk, total, score, country, verdict in awaiting_decision(round, viewer).values_list(
+            "pk", "requested_total", "score", "origin_country", "verdict"
+        )
+        if score is not None and total and not (exclude_not_feasible and verdict == "not_feasible")
+    ]
+    return allocation.propose(candidates, left, max_per_country=max_per_country), left
+
+
+def review_initial(review):
+    """The review form's starting values from the reviewer's earlier review, if any."""
+    if review is None:
+        return {}
+    initial = {"comment": review.comment}
+    for score in review.scores.all():
+        initial[f"score_{score.criterion_id}"] = score.value
+        initial[f"note_{score.criterion_id}"] = score.comment
+    return initial
+
+
+def decision_initial(application):
+    """The decision form's starting values: the staged decision, else an award of the
+    estimates (within what the round covers)."""
+    existing = getattr(application, "decision", None)
+    initial = {
+        "outcome": existing.outcome if existing else "award",
+        "reason": existing.reason if existing else "",
+    }
+    amounts = (
+        {i.category: i.amount for i in existing.items.all()}
+        if existing
+        else default_award_items(application)
+    )
+    for category, amount in amounts.items():
+        initial[f"award_{category}"] = money.to_major(amount, application.round.currency)
+    return initial

@@ -1,27 +1,37 @@
-"""Every write in the Fund: one function per action, each checking the state it
-starts from, recording who and when, and holding a transaction where money moves."""
+"""Every write in the Fund: one keyword-only function per state change.
+
+Each checks the state it starts from inside a transaction, writes, records who did
+what in the audit log (`bpd.audit`), and schedules any email for after the commit.
+Views only parse a form and call one of these.
+"""
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bpd.fund import feasibility, notifications, selectors
+from bpd.audit import services as audit
+from bpd.audit.verbs import Verb
+from bpd.fund import feasibility, imports, money, notifications, selectors
 from bpd.fund.models import (
     Application,
-    AuditEvent,
     AwardItem,
     Booking,
     Conflict,
     CostItem,
     Decision,
+    Event,
+    ExchangeRate,
+    OutOfPocket,
     Review,
     Round,
     Score,
     TripReport,
 )
+from bpd.members.roles import Role, has_role
 
 S = Application.Status
 
@@ -30,13 +40,24 @@ class FundError(Exception):
     """An action that is not allowed now; the message is for the person who tried."""
 
 
-def record(*, round, actor, action, application=None, **detail):
-    AuditEvent.objects.create(
-        round=round, application=application, actor=actor, action=action, detail=detail
+def _log(
+    *, actor, verb, round=None, application=None, reason="", before=None, after=None, **detail
+):
+    """Write one audit entry about an application (filed under its round) or a round."""
+    audit.log(
+        actor=actor,
+        verb=verb,
+        subject=application or round,
+        parent=application.round if application else None,
+        person=application.applicant if application else None,
+        before=before,
+        after=after,
+        reason=reason,
+        **detail,
     )
 
 
-def _transition(application, *, allowed, to, actor, action, **detail):
+def _transition(application, *, allowed, to, actor, verb, **detail):
     if application.status not in allowed:
         raise FundError(
             _("This application is “%(status)s”; that cannot be changed this way.")
@@ -45,30 +66,157 @@ def _transition(application, *, allowed, to, actor, action, **detail):
     before = application.status
     application.status = to
     application.save(update_fields=["status", "updated_at"])
-    record(
-        round=application.round,
-        application=application,
+    _log(
         actor=actor,
-        action=action,
-        before=before,
-        after=to,
+        verb=verb,
+        application=application,
+        before={"status": before},
+        after={"status": to},
         **detail,
     )
+
+
+def _lock_round(round):
+    """Serialise every change to what a round has committed (row lock on PostgreSQL;
+    SQLite's IMMEDIATE transactions already take the database write lock)."""
+    return Round.objects.select_for_update().get(pk=round.pk)
+
+
+# Rounds --------------------------------------------------------------------
+
+
+def _money_is_committed(round):
+    return selectors.committed(round) > 0 or selectors.staged_awards_total(round) > 0
+
+
+def save_round(*, actor, form, criteria=None, texts=None):
+    """Create or change a round from its validated forms (the round, its rubric, its
+    translations). Once money is committed or awards are staged, the fields that say how
+    money is counted (currency, budget, caps) are frozen, except that the budget may grow."""
+    with transaction.atomic():
+        round = form.instance
+        creating = round.pk is None
+        if not creating:
+            stored = _lock_round(round)
+            changed = [f for f in Round.MONEY_FIELDS if getattr(stored, f) != getattr(round, f)]
+            if changed and _money_is_committed(stored):
+                grows = changed == ["budget"] and round.budget > stored.budget
+                if not grows:
+                    raise FundError(
+                        _(
+                            "Money is already committed in this round, so its currency, caps "
+                            "and budget cannot change (the budget may only grow). Nothing was saved."
+                        )
+                    )
+            before = {f: getattr(stored, f) for f in Round.MONEY_FIELDS}
+        round = form.save()
+        for formset in (criteria, texts):
+            if formset is not None:
+                formset.instance = round
+                formset.save()
+        after = {f: getattr(round, f) for f in Round.MONEY_FIELDS}
+        _log(
+            actor=actor,
+            verb=Verb.ROUND_CREATED if creating else Verb.ROUND_CHANGED,
+            round=round,
+            before=None if creating else before,
+            after=after,
+        )
+    return round
+
+
+def set_rate(*, round, actor, currency, rate, as_of):
+    """The treasurer's rate for `currency` in this round (the round's own currency is 1)."""
+    if currency == round.currency:
+        raise FundError(_("The round's own currency always counts at 1."))
+    if rate <= 0:
+        raise FundError(_("An exchange rate must be above zero."))
+    with transaction.atomic():
+        existing = ExchangeRate.objects.filter(round=round, currency=currency).first()
+        ExchangeRate.objects.update_or_create(
+            round=round, currency=currency, defaults={"rate": rate, "as_of": as_of}
+        )
+        _log(
+            actor=actor,
+            verb=Verb.RATE_SET,
+            round=round,
+            before={"rate": str(existing.rate)} if existing else None,
+            after={"rate": str(rate), "as_of": as_of.isoformat()},
+            currency=currency,
+        )
 
 
 # Applying ------------------------------------------------------------------
 
 
-def save_costs(*, application, costs):
-    """Replace the estimates: {category: minor units} in the application's currency."""
-    application.costs.all().delete()
-    CostItem.objects.bulk_create(
-        CostItem(
-            application=application, category=category, amount=amount, currency=application.currency
+@dataclass
+class Draft:
+    """What an applicant typed, parsed by the form: the application's own fields, the
+    event (one from the list, or a new one's details), where they travel from, and the
+    estimates ({category: minor units} in `fields["currency"]`)."""
+
+    fields: dict
+    listed_event: Event | None = None
+    new_event: dict | None = None
+    origin_country: str = ""
+    origin_city: object = None
+    passport_country: str = ""
+    consent: bool = False
+    costs: dict = field(default_factory=dict)
+
+
+def save_draft(*, round, applicant, draft, now=None):
+    """Create or update `applicant`'s draft in `round`. An event not in the list is kept as
+    one row that later saves update (never a new row per save)."""
+    now = now or timezone.now()
+    if not round.is_open(now):
+        raise FundError(_("This round is not accepting applications now."))
+    if round.requires_leader and not has_role(applicant, Role.LEADER):
+        raise FundError(_("This round is for community leaders."))
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update()
+            .filter(round=round, applicant=applicant)
+            .select_related("event")
+            .first()
+        ) or Application(round=round, applicant=applicant)
+        if application.status != S.DRAFT:
+            raise FundError(_("This application has been submitted; it can no longer be edited."))
+        for name, value in draft.fields.items():
+            setattr(application, name, value)
+        previous = application.event if application.event_id else None
+        own_event = previous if previous is not None and not previous.listed else None
+        if draft.listed_event is not None:
+            application.event = draft.listed_event
+        elif draft.new_event:
+            event = own_event or Event(listed=False)
+            for name, value in draft.new_event.items():
+                setattr(event, name, value)
+            event.save()
+            application.event = event
+        else:
+            application.event = None
+        application.origin_country = draft.origin_country
+        application.origin_city = draft.origin_city
+        application.passport_country = draft.passport_country
+        application.consent_at = (application.consent_at or now) if draft.consent else None
+        application.save()
+        unused = own_event is not None and application.event_id != own_event.pk
+        if unused and not Application.objects.filter(event=own_event).exists():
+            own_event.delete()  # the applicant's own unlisted event, no longer used
+        application.costs.all().delete()
+        CostItem.objects.bulk_create(
+            CostItem(
+                application=application,
+                category=category,
+                amount=amount,
+                currency=application.currency,
+            )
+            for category, amount in draft.costs.items()
+            if amount
         )
-        for category, amount in costs.items()
-        if amount
-    )
+        _log(actor=applicant, verb=Verb.DRAFT_SAVED, application=application)
+    return application
 
 
 def submit(*, application, actor, now=None):
@@ -88,19 +236,18 @@ def submit(*, application, actor, now=None):
         application.save(
             update_fields=["requested_total", "first_time", "submitted_at", "consent_at"]
         )
-        _transition(application, allowed={S.DRAFT}, to=S.SUBMITTED, actor=actor, action="submitted")
+        _transition(
+            application, allowed={S.DRAFT}, to=S.SUBMITTED, actor=actor, verb=Verb.SUBMITTED
+        )
         feasibility.refresh(application, today=now.date())
     return application
 
 
 def withdraw(*, application, actor):
     with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
         _transition(
-            application,
-            allowed={S.DRAFT, S.SUBMITTED, S.WAITLISTED},
-            to=S.WITHDRAWN,
-            actor=actor,
-            action="withdrawn",
+            application, allowed=S.WITHDRAWABLE, to=S.WITHDRAWN, actor=actor, verb=Verb.WITHDRAWN
         )
 
 
@@ -114,11 +261,11 @@ def declare_conflict(*, application, reviewer, reason=""):
         )
         # A conflicted reviewer's scores never count.
         Review.objects.filter(application=application, reviewer=reviewer).delete()
-        record(
-            round=application.round,
-            application=application,
+        _log(
             actor=reviewer,
-            action="conflict_declared",
+            verb=Verb.CONFLICT_DECLARED,
+            application=application,
+            reason=reason,
         )
 
 
@@ -144,12 +291,7 @@ def submit_review(*, application, reviewer, scores, comment=""):
         review.weighted_score = sum(c.weight * scores[c.pk][0] for c in criteria) / total_weight
         review.submitted_at = timezone.now()
         review.save(update_fields=["weighted_score", "submitted_at"])
-        record(
-            round=application.round,
-            application=application,
-            actor=reviewer,
-            action="review_submitted",
-        )
+        _log(actor=reviewer, verb=Verb.REVIEW_SUBMITTED, application=application)
     return review
 
 
@@ -172,9 +314,7 @@ def stage_decision(*, application, outcome, actor, items=None, reason=""):
                 _("This round does not cover: %(items)s.")
                 % {"items": ", ".join(sorted(not_covered))}
             )
-        cap = application.round.cap_per_person
-        if cap and sum(items.values()) > cap:
-            raise FundError(_("The award is above the round's cap per person."))
+        _check_caps(application, sum(items.values()))
     with transaction.atomic():
         Decision.objects.filter(application=application).delete()
         decision = Decision.objects.create(
@@ -184,21 +324,77 @@ def stage_decision(*, application, outcome, actor, items=None, reason=""):
             AwardItem(decision=decision, category=category, amount=amount)
             for category, amount in items.items()
         )
-        record(
-            round=application.round,
-            application=application,
+        _log(
             actor=actor,
-            action="decision_staged",
-            outcome=outcome,
-            total=sum(items.values()),
+            verb=Verb.DECISION_STAGED,
+            application=application,
+            reason=reason,
+            after={"outcome": outcome, "items": items},
         )
     return decision
 
 
-def _lock_round(round):
-    """Serialise every change to what a round has committed (row lock on PostgreSQL;
-    SQLite's IMMEDIATE transactions already take the database write lock)."""
-    return Round.objects.select_for_update().get(pk=round.pk)
+def _check_caps(application, total):
+    """Refuse an award or booking that takes `application` to `total` (round currency)
+    above the round's cap per person or per person per calendar year of the trip."""
+    round = application.round
+    if round.cap_per_person and total > round.cap_per_person:
+        raise FundError(
+            _("This is above the round's cap per person (%(cap)s). Nothing was recorded.")
+            % {"cap": money.display(round.cap_per_person, round.currency)}
+        )
+    if round.cap_per_year and application.event_id and application.applicant_id:
+        year = application.event.starts_on.year
+        held = selectors.year_committed(
+            applicant=application.applicant, year=year, currency=round.currency, exclude=application
+        )
+        if held + total > round.cap_per_year:
+            raise FundError(
+                _(
+                    "This person already holds %(held)s in awards for trips in %(year)s; with this "
+                    "they would pass the cap per person per year (%(cap)s). Nothing was recorded."
+                )
+                % {
+                    "held": money.display(held, round.currency),
+                    "year": year,
+                    "cap": money.display(round.cap_per_year, round.currency),
+                }
+            )
+
+
+def stage_proposal(*, round, actor, exclude_not_feasible=True, max_per_country=None):
+    """Stage the allocation proposal: awards (at the applicants' estimates) for the chosen
+    applications, the waiting list for the other scored ones. Decisions already staged are
+    kept. Returns how many were staged."""
+    with transaction.atomic():
+        round = _lock_round(round)
+        proposal, _left = selectors.allocation_proposal(
+            round, actor, exclude_not_feasible=exclude_not_feasible, max_per_country=max_per_country
+        )
+        chosen = set(proposal.chosen)
+        undecided = (
+            selectors.awaiting_decision(round, actor)
+            .filter(decision__isnull=True)
+            .select_related("round", "applicant")
+            .prefetch_related("costs", "round__rates")
+        )
+        count = 0
+        for application in undecided:
+            if application.pk in chosen:
+                stage_decision(
+                    application=application,
+                    outcome=Decision.Outcome.AWARD,
+                    items=selectors.default_award_items(application),
+                    actor=actor,
+                )
+            elif application.score is not None:
+                stage_decision(
+                    application=application, outcome=Decision.Outcome.WAITLIST, actor=actor
+                )
+            else:
+                continue
+            count += 1
+    return count
 
 
 def _offer(decision, *, actor, now, budget_left):
@@ -214,7 +410,7 @@ def _offer(decision, *, actor, now, budget_left):
         allowed={S.SUBMITTED, S.WAITLISTED},
         to=S.OFFERED,
         actor=actor,
-        action="offered",
+        verb=Verb.OFFERED,
         amount=total,
     )
     return total
@@ -265,7 +461,7 @@ def release_decisions(*, round, actor, now=None):
                 allowed={S.SUBMITTED},
                 to=S.WAITLISTED,
                 actor=actor,
-                action="waitlisted",
+                verb=Verb.WAITLISTED,
             )
         for decision in staged:
             if decision.outcome == Decision.Outcome.DECLINE:
@@ -274,9 +470,9 @@ def release_decisions(*, round, actor, now=None):
                     allowed={S.SUBMITTED},
                     to=S.DECLINED,
                     actor=actor,
-                    action="declined",
+                    verb=Verb.DECLINED,
                 )
-        record(round=round, actor=actor, action="decisions_released", count=len(staged))
+        _log(actor=actor, verb=Verb.DECISIONS_RELEASED, round=round, count=len(staged))
         transaction.on_commit(lambda: notifications.decisions_released(staged))
     return staged
 
@@ -302,7 +498,7 @@ def reply_to_offer(*, application, actor, accept, now=None):
                 allowed={S.OFFERED},
                 to=S.ACCEPTED,
                 actor=actor,
-                action="offer_accepted",
+                verb=Verb.OFFER_ACCEPTED,
             )
             return None
         _transition(
@@ -310,7 +506,7 @@ def reply_to_offer(*, application, actor, accept, now=None):
             allowed={S.OFFERED},
             to=S.OFFER_DECLINED,
             actor=actor,
-            action="offer_declined",
+            verb=Verb.OFFER_DECLINED,
         )
         return offer_next_from_waitlist(round=application.round, actor=None, now=now)
 
@@ -339,7 +535,7 @@ def lapse_overdue_offers(*, now=None):
             if application is None:
                 continue  # accepted, declined or lapsed meanwhile
             _transition(
-                application, allowed={S.OFFERED}, to=S.LAPSED, actor=None, action="offer_lapsed"
+                application, allowed={S.OFFERED}, to=S.LAPSED, actor=None, verb=Verb.OFFER_LAPSED
             )
             nxt = offer_next_from_waitlist(round=round, actor=None, now=now)
             if nxt:
@@ -392,18 +588,20 @@ def add_booking(
     refundable=False,
     status=Booking.Status.PLANNED,
 ):
-    """Record something BPD pays directly. The round's budget is never exceeded."""
-    if application.status not in {S.ACCEPTED, S.COMPLETED}:
+    """Record something BPD pays directly. Never takes the round over its budget, nor the
+    traveller over the round's caps."""
+    if application.status not in S.TRAVELLING:
         raise FundError(_("Bookings are made for accepted awards only."))
-    from bpd.fund import money
-
     in_round = money.convert(amount, currency, rate, application.round.currency)
     with transaction.atomic():
         round = _lock_round(application.round)
-        if in_round > round.budget - selectors.committed(round) + selectors.headroom(application):
+        figures = selectors.round_money(round)
+        mine = selectors.application_money(application)
+        if in_round > figures.headroom + mine.headroom:
             raise FundError(
                 _("This booking would take the round over its budget. Nothing was recorded.")
             )
+        _check_caps(application, max(mine.award, mine.used + in_round))
         booking = Booking.objects.create(
             application=application,
             category=category,
@@ -418,71 +616,49 @@ def add_booking(
             refundable=refundable,
             status=status,
         )
-        record(
-            round=round,
-            application=application,
+        _log(
             actor=actor,
-            action="booking_added",
+            verb=Verb.BOOKING_ADDED,
+            application=application,
+            after={"status": status, "amount": in_round},
             booking=booking.pk,
-            amount=in_round,
-            status=status,
         )
     return booking
 
 
-BOOKING_FLOW = {
-    "planned": {"quoted", "booked", "cancelled"},
-    "quoted": {"booked", "cancelled"},
-    "booked": {"used", "cancelled"},
-    "cancelled": {"refunded"},
-    "used": set(),
-    "refunded": set(),
-}
-
-
 def set_booking_status(*, booking, status, actor, refunded=0, loss=None):
-    """Move a booking along BOOKING_FLOW. On cancellation, money already paid and not
-    refunded is recorded as a loss (unless `loss` says otherwise)."""
-    if status not in BOOKING_FLOW[booking.status]:
-        raise FundError(
-            _("A booking cannot go from “%(a)s” to “%(b)s”.")
-            % {"a": booking.get_status_display(), "b": Booking.Status(status).label}
-        )
+    """Move a booking along `Booking.Status.FLOW`. On cancellation, money already paid and
+    not refunded is recorded as a loss (unless `loss` says otherwise)."""
     with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update()
+            .select_related("application__round")
+            .get(pk=booking.pk)
+        )
+        if status not in Booking.Status.FLOW[booking.status]:
+            raise FundError(
+                _("A booking cannot go from “%(a)s” to “%(b)s”.")
+                % {"a": booking.get_status_display(), "b": Booking.Status(status).label}
+            )
         before = booking.status
         paid = before in {"booked", "used"} or (before == "cancelled" and booking.loss > 0)
         booking.status = status
-        if status in {"cancelled", "refunded"}:
+        if status in Booking.Status.CLOSED:
+            refunded = min(max(0, refunded), booking.amount_in_round_currency)
             booking.refunded = refunded
             if loss is None:
                 loss = max(0, booking.amount_in_round_currency - refunded) if paid else 0
             booking.loss = loss
         booking.save(update_fields=["status", "refunded", "loss"])
-        record(
-            round=booking.application.round,
+        _log(
+            actor=actor,
+            verb=Verb.BOOKING_STATUS,
             application=booking.application,
-            actor=actor,
-            action="booking_status",
+            before={"status": before},
+            after={"status": status, "refunded": booking.refunded, "loss": booking.loss},
             booking=booking.pk,
-            before=before,
-            after=status,
-            refunded=booking.refunded,
-            loss=booking.loss,
         )
-
-
-def record_visa_outcome(*, application, actor, appointment_date=None, decision=""):
-    with transaction.atomic():
-        application.appointment_date = appointment_date
-        application.visa_decision = decision
-        application.save(update_fields=["appointment_date", "visa_decision", "updated_at"])
-        record(
-            round=application.round,
-            application=application,
-            actor=actor,
-            action="visa_outcome",
-            decision=decision,
-        )
+    return booking
 
 
 def cancel_after_refusal(*, application, actor, refunds):
@@ -493,15 +669,76 @@ def cancel_after_refusal(*, application, actor, refunds):
     if application.visa_decision != "refused":
         raise FundError(_("Bookings are cancelled this way only after a refused visa."))
     with transaction.atomic():
-        for booking in application.bookings.filter(status__in=["planned", "quoted", "booked"]):
+        for booking in application.bookings.filter(status__in=Booking.Status.OPEN):
             refund = min(int(refunds.get(booking.pk, 0)), booking.amount_in_round_currency)
-            set_booking_status(booking=booking, status="cancelled", actor=actor, refunded=refund)
-            if booking.status == "cancelled" and refund:
+            booking = set_booking_status(
+                booking=booking, status="cancelled", actor=actor, refunded=refund
+            )
+            if refund:
                 set_booking_status(booking=booking, status="refunded", actor=actor, refunded=refund)
+
+
+def record_out_of_pocket(*, application, actor, description, amount, currency):
+    """Something the traveller had to pay themselves: a problem to put right."""
+    if application.status not in S.TRAVELLING:
+        raise FundError(_("Out-of-pocket costs are recorded for accepted awards only."))
+    with transaction.atomic():
+        item = OutOfPocket.objects.create(
+            application=application, description=description, amount=amount, currency=currency
+        )
+        _log(
+            actor=actor,
+            verb=Verb.OUT_OF_POCKET_RECORDED,
+            application=application,
+            after={"amount": amount, "currency": currency},
+            item=item.pk,
+        )
+    return item
+
+
+def settle_out_of_pocket(*, item, actor, now=None):
+    """The traveller has been paid back."""
+    with transaction.atomic():
+        item = (
+            OutOfPocket.objects.select_for_update()
+            .select_related("application__round")
+            .get(pk=item.pk)
+        )
+        if item.settled_at:
+            raise FundError(_("This cost was already paid back."))
+        item.settled_at = now or timezone.now()
+        item.save(update_fields=["settled_at"])
+        _log(
+            actor=actor,
+            verb=Verb.OUT_OF_POCKET_SETTLED,
+            application=item.application,
+            item=item.pk,
+        )
+    return item
+
+
+def record_visa_outcome(*, application, actor, appointment_date=None, decision=""):
+    if application.status != S.ACCEPTED:
+        raise FundError(_("Visa details are recorded once an award is accepted."))
+    with transaction.atomic():
+        before = {"visa_decision": application.visa_decision}
+        application.appointment_date = appointment_date
+        application.visa_decision = decision
+        application.save(update_fields=["appointment_date", "visa_decision", "updated_at"])
+        _log(
+            actor=actor,
+            verb=Verb.VISA_OUTCOME,
+            application=application,
+            before=before,
+            after={"visa_decision": decision},
+        )
 
 
 def submit_report(*, application, actor, summary, brought_back, people_reached=0):
     with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if application.status != S.ACCEPTED:
+            raise FundError(_("A trip report is written after an accepted award."))
         TripReport.objects.update_or_create(
             application=application,
             defaults={
@@ -515,16 +752,37 @@ def submit_report(*, application, actor, summary, brought_back, people_reached=0
             allowed={S.ACCEPTED},
             to=S.COMPLETED,
             actor=actor,
-            action="report_submitted",
+            verb=Verb.REPORT_SUBMITTED,
         )
+
+
+def import_wait_times(*, actor, content, kind, destination, as_of, source):
+    """Load a file of consulate wait times, then refresh every live visa verdict.
+    Raises `waittimes.WaitTimeError` (with the problems per line) and writes nothing on
+    a bad file."""
+    with transaction.atomic():
+        batch = imports.import_wait_times(
+            content=content,
+            kind=kind,
+            destination=destination,
+            as_of=as_of,
+            source=source,
+            imported_by=actor,
+        )
+        refreshed = refresh_verdicts()
+        audit.log(
+            actor=actor,
+            verb=Verb.WAIT_TIMES_IMPORTED,
+            subject=batch,
+            after={"rows": batch.waits.count(), "refreshed": refreshed},
+        )
+    return batch, refreshed
 
 
 def refresh_verdicts(*, today=None):
     """Recompute the visa verdict of every application still in play (after new data)."""
     today = today or timezone.now().date()
-    live = Application.objects.filter(
-        status__in=[S.SUBMITTED, S.WAITLISTED, S.OFFERED, S.ACCEPTED]
-    ).select_related("event", "origin_city")
+    live = Application.objects.filter(status__in=S.IN_PLAY).select_related("event", "origin_city")
     count = 0
     for application in live:
         feasibility.refresh(application, today=today)

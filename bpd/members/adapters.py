@@ -4,8 +4,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils import translation
 
-from bpd.background.mail import mark
 from bpd.website import languages
+from bpd.website.mail import mark
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from bpd.members.models import AccessLog, Connection, DeletionLog, Invite, Profile, Skill, User
-from bpd.members.selectors import ProfileView, record_access
+from bpd.members import services
+from bpd.members.models import Connection, Invite, Profile, Skill, User
+from bpd.members.roles import role_names
+from bpd.members.selectors import ProfileView
 from bpd.website.forms import URL_FIELD_OVERRIDES
 
 
@@ -37,6 +39,14 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["is_staff", "is_active", "groups"]
     filter_horizontal = ["groups"]
 
+    def save_related(self, request, form, formsets, change):
+        """Role changes made here are written to the audit log, with who made them."""
+        user = form.instance
+        before = set(role_names(user)) if change else set()
+        super().save_related(request, form, formsets, change)
+        user._bpd_roles = None
+        services.record_role_change(actor=request.user, user=user, before=before)
+
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
@@ -53,7 +63,9 @@ class ProfileAdmin(admin.ModelAdmin):
         profile = self.get_object(request, object_id)
         if profile is not None:
             fields = ProfileView(profile, request.user).private_fields_seen()
-            record_access(request.user, profile.user, fields, "admin")
+            services.record_access(
+                staff=request.user, seen=[(profile.user, fields)], context="admin"
+            )
         return super().change_view(request, object_id, form_url, extra_context)
 
 
@@ -63,17 +75,5 @@ class InviteAdmin(admin.ModelAdmin):
     filter_horizontal = ["groups"]
 
 
-@admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
-    list_display = ["at", "staff", "member", "fields", "context"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 admin.site.register(Skill)
 admin.site.register(Connection)
-admin.site.register(DeletionLog)

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from bpd.website import registry
+
 
 class MembersConfig(AppConfig):
     name = "bpd.members"
@@ -29,6 +31,26 @@ class MembersConfig(AppConfig):
         m2m_changed.connect(
             bump_directory_version, sender=Profile.skills.through, dispatch_uid="directory-skills"
         )
+        _register_with_the_site()
+
+
+def _register_with_the_site():
+    """The account menu beside the main menu, and the role flags every template gets."""
+    # Imported here, as in ready(): apps.py is imported before any model exists, and
+    # roles is imported by the models.
+    from bpd.members.roles import Role, has_role, is_executor
+
+    signed_in, anonymous = registry.signed_in, registry.anonymous
+    registry.add_menu_link("account", _("Your account"), "members:home", order=10, visible=signed_in)
+    registry.add_menu_link(
+        "account", _("Sign out"), "account_logout", order=20, visible=signed_in, post=True
+    )
+    registry.add_menu_link(
+        "account", _("Sign in"), "account_request_login_code", order=30, visible=anonymous
+    )
+    registry.add_menu_link("account", _("Join"), "account_signup", order=40, visible=anonymous)
+    registry.add_viewer_flag("is_executor", is_executor)
+    registry.add_viewer_flag("is_treasurer", lambda user: has_role(user, Role.TREASURER))
 
 
 def _remember_language(sender, request, user, **kwargs):

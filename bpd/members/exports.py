@@ -7,6 +7,9 @@ a handler to DELETION_HANDLERS. The members app registers its own below.
 
 from django.utils import timezone
 
+from bpd.audit.models import Entry
+from bpd.audit.verbs import Verb
+
 COLLECTORS = {}
 DELETION_HANDLERS = {}
 
@@ -63,8 +66,12 @@ def _activity(user):
             for r in user.invite_redemptions.select_related("invite")
         ],
         "staff_access_to_your_private_fields": [
-            {"fields": log.fields, "where": log.context, "at": log.at}
-            for log in user.access_received.all()
+            {
+                "fields": ", ".join(e.detail.get("fields", [])),
+                "where": e.detail.get("context", ""),
+                "at": e.at,
+            }
+            for e in Entry.objects.filter(person=user, verb=Verb.PRIVATE_VIEWED)
         ],
     }
 

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bpd.audit.verbs import Verb
 from bpd.members import choices, gazetteer
 from bpd.members.models import City, Invite, Profile
 from bpd.members.roles import Role
@@ -248,3 +249,15 @@ class InviteForm(forms.ModelForm):
 
     def expires_at(self):
         return timezone.now() + dt.timedelta(days=self.cleaned_data["days"])
+
+
+class AuditFilterForm(forms.Form):
+    person = forms.CharField(label=_("Person (email or name)"), required=False, max_length=254)
+    subject_type = forms.ChoiceField(label=_("Kind of object"), required=False)
+    subject_id = forms.CharField(label=_("Object number"), required=False, max_length=64)
+    verb = forms.ChoiceField(label=_("What happened"), required=False)
+
+    def __init__(self, *args, subject_types=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject_type"].choices = [("", _("Any")), *((t, t) for t in subject_types)]
+        self.fields["verb"].choices = [("", _("Any")), *Verb.choices]

@@ -9,7 +9,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from bpd.background.mail import mark
+from bpd.website.mail import mark
 
 
 def send(user, name, context):

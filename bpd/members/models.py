@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from bpd.members import choices
 from bpd.members.fields import CodeListField
 from bpd.members.visibility import Visibility
-from bpd.pages import images
+from bpd.website import images
 
 
 class UserManager(BaseUserManager):
@@ -293,45 +293,3 @@ class InviteRedemption(models.Model):
 
     def __str__(self):
         return f"{self.invite} → {self.user_id}"
-
-
-class AccessLog(models.Model):
-    """A staff member saw a member's private fields (shared only with leaders, or only-me)."""
-
-    staff = models.ForeignKey(
-        User,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="access_made",
-        verbose_name=_("staff member"),
-    )
-    member = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="access_received", verbose_name=_("member")
-    )
-    fields = models.CharField(_("fields seen"), max_length=300)
-    context = models.CharField(_("where"), max_length=200)
-    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
-
-    class Meta:
-        ordering = ["-at"]
-        verbose_name = _("private-data access")
-        verbose_name_plural = _("private-data access log")
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.fields}"
-
-
-class DeletionLog(models.Model):
-    """An account was deleted. Holds no personal data: only when, and anonymous counts."""
-
-    deleted_at = models.DateTimeField(default=timezone.now)
-    member_since_year = models.PositiveSmallIntegerField(null=True)
-    roles = models.CharField(max_length=200, blank=True)
-    published_choice = models.CharField(max_length=20)
-    counts = models.JSONField(default=dict)
-
-    class Meta:
-        ordering = ["-deleted_at"]
-
-    def __str__(self):
-        return f"{self.deleted_at:%Y-%m-%d}"

@@ -1,5 +1,8 @@
 """The community's roles. Each is a Django group; executors are also staff."""
 
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -37,3 +40,34 @@ def is_executor(user):
 def is_leader_or_staff(user):
     """Who may see fields members share with "leaders"."""
     return user.is_authenticated and (is_executor(user) or has_role(user, Role.LEADER))
+
+
+def is_treasurer(user):
+    """Who handles money: the treasurer, and executors."""
+    return user.is_authenticated and (is_executor(user) or has_role(user, Role.TREASURER))
+
+
+def role_required(check):
+    """Decorate a view so only users for whom `check(user)` holds may open it:
+    anonymous visitors are sent to sign in, everyone else gets 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                # Imported here as Django's own decorators do: auth.views loads the user
+                # model, and this module is imported while models are still loading.
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+executor_required = role_required(is_executor)
+treasurer_required = role_required(is_treasurer)

@@ -5,8 +5,7 @@ from django.db.models import Q
 
 from bpd.members import choices
 from bpd.members.fields import contains_code
-from bpd.members.models import AccessLog, Profile
-from bpd.members.roles import is_executor
+from bpd.members.models import Profile
 from bpd.members.visibility import FIELD_GROUPS, Visibility, reach
 from bpd.website import languages
 from bpd.website.versions import Version
@@ -15,9 +14,12 @@ from bpd.website.versions import Version
 class ProfileView:
     """A profile as one viewer may see it: hidden fields read as empty."""
 
-    def __init__(self, profile, viewer):
+    def __init__(self, profile, viewer=None, *, audience=None):
+        """Seen by `viewer` (a user), or by everyone in `audience` (a Visibility level,
+        for pages that are the same for all of them, so cached pages carry no one's
+        view of their own private fields)."""
         self.profile = profile
-        self.reach = reach(viewer, profile.user_id)
+        self.reach = reach(viewer, profile.user_id) if audience is None else audience
         self.is_self = self.reach == Visibility.ONLY_ME
 
     def can_see(self, visibility_field):
@@ -122,27 +124,6 @@ class ProfileView:
         return seen
 
 
-class Audience:
-    """Stands for "any member" or "any leader" when a page is the same for all of them.
-
-    Directory pages are rendered for an audience, never for one viewer, so a cached
-    page cannot carry one person's view of their own private fields to others.
-    """
-
-    is_authenticated = True
-    is_superuser = False
-    pk = None
-
-    def __init__(self, level):
-        self.level = level
-        self.is_staff = level <= Visibility.LEADERS
-        self._bpd_roles = frozenset({"leader"} if self.is_staff else {"member"})
-
-
-def audience_of(viewer):
-    return Audience(reach(viewer))
-
-
 DIRECTORY = Version("members:directory:version")
 
 
@@ -155,11 +136,11 @@ def bump_directory_version(**kwargs):
 
 
 def directory(
-    viewer, *, q="", skill="", role="", level="", country="", language="", open_to_work=False
+    audience, *, q="", skill="", role="", level="", country="", language="", open_to_work=False
 ):
-    """Listed profiles the audience `viewer` belongs to may see, filtered only on fields
-    that audience may see."""
-    r = reach(viewer)
+    """Listed profiles `audience` (a Visibility level: see `reach`) may see, filtered only
+    on fields that audience may see."""
+    r = audience
     profiles = (
         Profile.objects.listed()
         .filter(name_visibility__gte=r)
@@ -202,12 +183,13 @@ def expertise_directory(*, q="", kind=""):
 
 
 def profile_for(viewer, pk):
-    """One profile `viewer` may open, or None. Records staff access to private fields."""
+    """One profile `viewer` may open, or None. (The view records staff access to private
+    fields through `services.record_access`.)"""
     own = Profile.objects.filter(pk=pk, user=viewer.pk).select_related("user", "city").first()
     if own is not None:
         return ProfileView(own, viewer)
     profile = (
-        directory(viewer)
+        directory(reach(viewer))
         .filter(pk=pk)
         .select_related("user", "city")
         .prefetch_related("skills")
@@ -215,22 +197,12 @@ def profile_for(viewer, pk):
     )
     if profile is None:
         return None
-    view = ProfileView(profile, viewer)
-    if is_executor(viewer):
-        record_access(viewer, profile.user, view.private_fields_seen(), "member profile page")
-    return view
-
-
-def record_access(staff, member, fields, context):
-    if fields and staff.pk != member.pk:
-        AccessLog.objects.create(
-            staff=staff, member=member, fields=", ".join(fields), context=context
-        )
+    return ProfileView(profile, viewer)
 
 
 def leaders_view_fields(profile):
     """Field values staff may export: everything shared with leaders or wider, nothing else."""
-    view = ProfileView(profile, Audience(Visibility.LEADERS))
+    view = ProfileView(profile, audience=Visibility.LEADERS)
     return {
         "display_name": view.display_name,
         "pronouns": view.pronouns or "",

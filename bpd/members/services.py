@@ -13,17 +13,18 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from bpd.audit import services as audit
+from bpd.audit.verbs import Verb
 from bpd.members import exports
 from bpd.members.models import (
     Connection,
-    DeletionLog,
     Invite,
     InviteRedemption,
     Profile,
     Skill,
     User,
 )
-from bpd.members.roles import Role
+from bpd.members.roles import Role, role_names
 
 
 def record_acceptances(*, user):
@@ -76,6 +77,12 @@ def create_invite(*, created_by, groups, expires_at, max_uses=1, email="", note=
             note=note,
         )
         invite.groups.set(groups)
+        audit.log(
+            actor=created_by,
+            verb=Verb.INVITE_CREATED,
+            subject=invite,
+            after={"roles": sorted(g.name for g in groups), "max_uses": max_uses},
+        )
     return invite
 
 
@@ -94,18 +101,65 @@ def redeem_invite(*, invite, user):
         if invite.email and invite.email != user.email.lower():
             raise InviteError(_("This invite is for a different email address."))
         groups = list(invite.groups.all())
+        before = set(role_names(user))
         user.groups.add(*groups)
         if any(group.name == Role.EXECUTOR for group in groups):
             user.is_staff = True
             user.save(update_fields=["is_staff"])
         Invite.objects.filter(pk=invite.pk).update(uses=F("uses") + 1)
         InviteRedemption.objects.create(invite=invite, user=user)
+        audit.log(actor=user, verb=Verb.INVITE_REDEEMED, subject=invite, person=user)
+        user._bpd_roles = None
+        record_role_change(
+            actor=invite.created_by, user=user, before=before, reason=f"invite {invite.pk}"
+        )
     return groups
 
 
-def revoke_invite(*, invite):
-    invite.revoked_at = timezone.now()
-    invite.save(update_fields=["revoked_at"])
+def record_role_change(*, actor, user, before, reason=""):
+    """Write each role `user` gained or lost since `before` (a set of role names) to the audit
+    log, naming who made the change (an invite's creator, or the staff member in the admin)."""
+    user = User.objects.get(pk=user.pk)  # re-read: roles are cached on the object
+    after = set(role_names(user))
+    for verb, roles in ((Verb.ROLE_GRANTED, after - before), (Verb.ROLE_REMOVED, before - after)):
+        for role in sorted(roles):
+            audit.log(
+                actor=actor,
+                verb=verb,
+                subject=user,
+                person=user,
+                before={"roles": sorted(before)},
+                after={"roles": sorted(after)},
+                reason=reason,
+                role=role,
+            )
+
+
+def revoke_invite(*, invite, actor):
+    with transaction.atomic():
+        invite.revoked_at = timezone.now()
+        invite.save(update_fields=["revoked_at"])
+        audit.log(actor=actor, verb=Verb.INVITE_REVOKED, subject=invite)
+
+
+def record_access(*, staff, seen, context):
+    """Write to the audit log that `staff` saw private fields: `seen` is a list of
+    (member, fields) pairs, one entry per member with at least one field. Reading a
+    member's private data is itself a recorded act, done by the view that shows it."""
+    entries = [
+        audit.entry(
+            actor=staff,
+            verb=Verb.PRIVATE_VIEWED,
+            subject=member,
+            person=member,
+            fields=list(fields),
+            context=context,
+        )
+        for member, fields in seen
+        if fields and member.pk != staff.pk
+    ]
+    audit.log_many(entries)
+    return entries
 
 
 def connect_account(*, user, provider, external_id, username):
@@ -168,9 +222,14 @@ def delete_account(*, user, published=PublishedContent.REMOVE):
         files = []
         if profile:
             files = [f for f in (profile.photo, profile.photo_small) if f]
-        DeletionLog.objects.create(
+        # The log keeps that an account was deleted, with anonymous counts only; entries
+        # by or about the member stay, without their name or address.
+        audit.forget_person(user)
+        audit.log(
+            actor=None,
+            verb=Verb.ACCOUNT_DELETED,
             member_since_year=user.date_joined.year,
-            roles=",".join(sorted(user.groups.values_list("name", flat=True))),
+            roles=sorted(user.groups.values_list("name", flat=True)),
             published_choice=published,
             counts=counts,
         )

@@ -7,8 +7,7 @@ from allauth.account.views import SignupView
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
-from django.contrib.auth.decorators import login_required, user_passes_test
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,10 +17,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bpd.audit import selectors as audit
 from bpd.members import selectors, services
 from bpd.members.clients.discord import client_for
 from bpd.members.clients.http import ServiceError
 from bpd.members.forms import (
+    AuditFilterForm,
     DeleteAccountForm,
     DirectoryFilterForm,
     ExpertiseFilterForm,
@@ -29,25 +30,14 @@ from bpd.members.forms import (
     OnboardingForm,
     ProfileForm,
 )
-from bpd.members.models import AccessLog, Connection, Invite, Profile
-from bpd.members.roles import Role, is_executor, role_names
+from bpd.members.models import Connection, Invite, Profile
+from bpd.members.roles import Role, executor_required, is_executor, role_names
+from bpd.members.visibility import reach
 from bpd.website import languages
 from bpd.website.models import SiteSettings
 from bpd.website.versions import versioned
 
 PER_PAGE = 24
-
-
-def executor_required(view):
-    """Executors only: others are sent to sign in, or refused if already signed in."""
-    tested = user_passes_test(is_executor)(view)
-
-    def wrapper(request, *args, **kwargs):
-        if request.user.is_authenticated and not is_executor(request.user):
-            raise PermissionDenied
-        return tested(request, *args, **kwargs)
-
-    return wrapper
 
 
 class JoinView(SignupView):
@@ -104,10 +94,10 @@ def edit_profile(request):
 
 @login_required
 def directory(request):
-    audience = selectors.audience_of(request.user)
+    audience = reach(request.user)
     # The page is the same for everyone in an audience, for one query string and language:
     # keep it until a profile changes. The key never holds anything about the viewer.
-    raw = f"{audience.level}|{languages.current()}|{request.GET.urlencode()}|{selectors.directory_version()}"
+    raw = f"{audience}|{languages.current()}|{request.GET.urlencode()}|{selectors.directory_version()}"
     key = "directory:" + hashlib.sha1(raw.encode()).hexdigest()
     cached = versioned.get(key)
     if cached is None:
@@ -115,7 +105,7 @@ def directory(request):
         filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
         profiles = selectors.directory(audience, **filters)
         page = Paginator(profiles, PER_PAGE).get_page(request.GET.get("page"))
-        views = [selectors.ProfileView(profile, audience) for profile in page.object_list]
+        views = [selectors.ProfileView(p, audience=audience) for p in page.object_list]
         query = request.GET.copy()
         query.pop("page", None)
         results = render_to_string(
@@ -139,6 +129,9 @@ def profile_detail(request, pk):
     view = selectors.profile_for(request.user, pk)
     if view is None:
         raise Http404
+    if is_executor(request.user):
+        seen = [(view.profile.user, view.private_fields_seen())]
+        services.record_access(staff=request.user, seen=seen, context="member profile page")
     connections = view.profile.user.connections.all() if view.can_see("links_visibility") else []
     return render(request, "members/profile.html", {"view": view, "connections": connections})
 
@@ -292,7 +285,7 @@ def staff_home(request):
 def staff_members(request):
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    profiles = selectors.directory(request.user, **{k: v for k, v in filters.items() if v})
+    profiles = selectors.directory(reach(request.user), **{k: v for k, v in filters.items() if v})
     if request.GET.get("format") == "csv":
         return _members_csv(request, profiles.select_related("user"))
     page = Paginator(profiles, 50).get_page(request.GET.get("page"))
@@ -310,24 +303,17 @@ def _members_csv(request, profiles):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="members.csv"'
     writer = None
-    logs = []
+    seen = []
     for profile in profiles:
         row = selectors.leaders_view_fields(profile)
         if writer is None:
             writer = csv.DictWriter(response, fieldnames=list(row))
             writer.writeheader()
         writer.writerow(row)
-        fields = selectors.ProfileView(profile, request.user).private_fields_seen()
-        if fields:
-            logs.append(
-                AccessLog(
-                    staff=request.user,
-                    member=profile.user,
-                    fields=", ".join(fields),
-                    context="CSV export",
-                )
-            )
-    AccessLog.objects.bulk_create(logs)
+        seen.append(
+            (profile.user, selectors.ProfileView(profile, request.user).private_fields_seen())
+        )
+    services.record_access(staff=request.user, seen=seen, context="CSV export")
     return response
 
 
@@ -353,16 +339,25 @@ def staff_invites(request):
 @executor_required
 @require_POST
 def staff_invite_revoke(request, pk):
-    services.revoke_invite(invite=get_object_or_404(Invite, pk=pk))
+    services.revoke_invite(invite=get_object_or_404(Invite, pk=pk), actor=request.user)
     messages.success(request, _("Invite withdrawn."))
     return redirect("members:staff_invites")
 
 
 @executor_required
 def staff_audit(request):
-    logs = AccessLog.objects.select_related("staff", "member__profile")
-    page = Paginator(logs, 50).get_page(request.GET.get("page"))
-    return render(request, "members/staff/audit.html", {"page_obj": page})
+    """The platform's audit log, filtered by person, object and verb."""
+    form = AuditFilterForm(request.GET or None, subject_types=audit.subject_types())
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = audit.search(**{k: v for k, v in filters.items() if v})
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "members/staff/audit.html",
+        {"form": form, "page_obj": page, "query": query.urlencode()},
+    )
 
 
 # Development only ----------------------------------------------------------

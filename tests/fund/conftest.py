@@ -52,14 +52,21 @@ def fund_round(db, now, reviewers):
     return round
 
 
+def draft(event, *, country="NG", currency="USD", costs=None):
+    """What an applicant fills in, parsed, for `services.save_draft`."""
+    return services.Draft(
+        fields={"purpose": "Speak", "give_back": "Teach", "currency": currency},
+        listed_event=event, origin_country=country, passport_country=country, consent=True,
+        costs=costs or {},
+    )  # fmt: skip
+
+
 def make_application(round, event, *, country="NG", costs=None, currency="USD", submit=True):
     user = UserFactory(roles=[Role.LEADER])
     ProfileFactory(user=user, country=country)
-    application = round.applications.create(
-        applicant=user, event=event, origin_country=country, passport_country=country,
-        purpose="Speak", give_back="Teach", currency=currency, consent_at=timezone.now(),
-    )  # fmt: skip
-    services.save_costs(application=application, costs=costs or {"flight": 80_000, "visa": 20_000})
+    application = services.save_draft(round=round, applicant=user, draft=draft(
+        event, country=country, currency=currency, costs=costs or {"flight": 80_000, "visa": 20_000}
+    ))  # fmt: skip
     if submit:
         application = services.submit(application=application, actor=user)
     return application

@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from bpd.audit import selectors as audit
 from bpd.background import tasks
 from bpd.background.models import JobRun
 from bpd.fund import services
@@ -24,7 +25,7 @@ def test_offer_expiry_runs_on_schedule_and_is_logged(db, fund_round, event, exec
     assert application.status == S.LAPSED
     run = JobRun.objects.get(job="fund.expire_offers")
     assert run.status == "done"
-    assert application.round.audit.filter(action="offer_lapsed").count() == 1
+    assert audit.history(application.round).filter(verb="fund.offer_lapsed").count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -57,4 +58,4 @@ def test_two_machines_expiring_offers_at_once_lapse_each_offer_once(fund_round, 
     application.refresh_from_db()
     waiting.refresh_from_db()
     assert (application.status, waiting.status) == (S.LAPSED, S.OFFERED)
-    assert fund_round.audit.filter(action="offer_lapsed").count() == 1
+    assert audit.history(fund_round).filter(verb="fund.offer_lapsed").count() == 1

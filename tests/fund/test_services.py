@@ -5,10 +5,12 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from bpd.audit import selectors as audit
+from bpd.audit.models import Entry
 from bpd.fund import selectors, services
-from bpd.fund.models import Application, AuditEvent, Booking
+from bpd.fund.models import Application, Booking, Round
 from bpd.fund.services import FundError
-from tests.fund.conftest import make_application, review
+from tests.fund.conftest import draft, make_application, review
 
 S = Application.Status
 
@@ -31,7 +33,7 @@ def test_submit_records_total_first_time_and_verdict(application):
     assert application.requested_total == 100_000
     assert application.first_time
     assert application.verdict  # computed on submission
-    assert AuditEvent.objects.filter(application=application, action="submitted").exists()
+    assert audit.history(application).filter(verb="fund.submitted").exists()
 
 
 def test_estimates_in_another_currency_use_the_round_rate(fund_round, event):
@@ -41,9 +43,10 @@ def test_estimates_in_another_currency_use_the_round_rate(fund_round, event):
 
 
 def test_submit_refused_outside_the_window(fund_round, event):
+    application = make_application(fund_round, event, submit=False)
     fund_round.closes_at = timezone.now() - dt.timedelta(minutes=1)
     fund_round.save()
-    application = make_application(fund_round, event, submit=False)
+    application.round.refresh_from_db()
 
     with pytest.raises(FundError, match="not accepting"):
         services.submit(application=application, actor=application.applicant)
@@ -280,11 +283,13 @@ def test_booking_records_rate_and_round_currency_amount(application, executor, t
 
     assert booking.amount_in_round_currency == 55_000
     assert booking.rate == Decimal("1.10")
-    assert AuditEvent.objects.filter(action="booking_added", detail__amount=55_000).exists()
+    assert Entry.objects.filter(verb="fund.booking_added", after__amount=55_000).exists()
 
 
 def test_booking_can_never_take_the_round_over_budget(application, executor, treasurer):
     accepted(application, executor)  # 100,000 committed of 300,000
+    Round.objects.filter(pk=application.round_id).update(cap_per_person=None)
+    application.round.refresh_from_db()
 
     services.add_booking(
         application=application,
@@ -407,11 +412,9 @@ def test_second_application_is_no_longer_first_time(fund_round, event, executor)
         name="Later", slug="later", opens_at=fund_round.opens_at, closes_at=fund_round.closes_at,
         decision_date=fund_round.decision_date, budget=1, currency="USD", covered=["flight"], requires_leader=False,
     )  # fmt: skip
-    second = later.applications.create(
-        applicant=first.applicant, event=event, origin_country="NG", passport_country="NG",
-        purpose="x", give_back="y", currency="USD", consent_at=timezone.now(),
-    )  # fmt: skip
-    services.save_costs(application=second, costs={"flight": 1})
+    second = services.save_draft(
+        round=later, applicant=first.applicant, draft=draft(event, costs={"flight": 1})
+    )
 
     assert not services.submit(application=second, actor=first.applicant).first_time
 
@@ -433,7 +436,7 @@ def test_round_report_by_category_region_and_country(application, executor, trea
 
     assert data["committed"] == 100_000
     assert data["spent"] == 70_000
-    assert {row["key"]: row["committed"] for row in data["by_category"]} == {
+    assert {row["key"]: row["awarded"] for row in data["by_category"]} == {
         "flight": 80_000,
         "visa": 20_000,
     }

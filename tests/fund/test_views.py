@@ -121,10 +121,7 @@ def test_conflict_removes_application_from_queue_and_committee(
     application = make_application(fund_round, event)
     client.force_login(reviewers[0])
 
-    client.post(
-        f"/fund/applications/{application.pk}/review/",
-        {"declare_conflict": "1", "reason": "cousin"},
-    )
+    client.post(f"/fund/applications/{application.pk}/conflict/", {"reason": "cousin"})
 
     assert client.get(f"/fund/applications/{application.pk}/review/").status_code == 404
     queue = client.get("/fund/test-round/review/")
@@ -169,8 +166,8 @@ def test_executor_allocates_stages_and_releases(client, fund_round, event, revie
     page = client.get("/fund/test-round/allocate/")
     assert set(page.context["proposal"].chosen) == {strong.pk, best.pk}
     assert "dynamic programming" in page.text
-    client.post("/fund/test-round/allocate/", {"action": "stage_proposal"})
-    client.post("/fund/test-round/allocate/", {"action": "release"})
+    client.post("/fund/test-round/allocate/stage/")
+    client.post("/fund/test-round/allocate/release/")
 
     statuses = {a.pk: Application.objects.get(pk=a.pk).status for a in (strong, weak, best)}
     assert statuses == {strong.pk: S.OFFERED, weak.pk: S.WAITLISTED, best.pk: S.OFFERED}
@@ -219,13 +216,13 @@ def test_treasurer_records_booking_and_out_of_pocket(
     client.force_login(treasurer)
 
     client.post(
-        f"/fund/applications/{application.pk}/bookings/",
-        {"action": "add_booking", "booking-category": "flight", "booking-vendor": "Air", "booking-cost": "700",
+        f"/fund/applications/{application.pk}/bookings/add/",
+        {"booking-category": "flight", "booking-vendor": "Air", "booking-cost": "700",
          "booking-currency": "USD", "booking-rate": "1", "booking-status": "booked"},
     )  # fmt: skip
     client.post(
-        f"/fund/applications/{application.pk}/bookings/",
-        {"action": "out_of_pocket", "pocket-description": "Visa fee at the counter", "pocket-amount": "30", "pocket-currency": "USD"},
+        f"/fund/applications/{application.pk}/out-of-pocket/",
+        {"pocket-description": "Visa fee at the counter", "pocket-amount": "30", "pocket-currency": "USD"},
     )  # fmt: skip
 
     assert application.bookings.get().amount_in_round_currency == 70_000
@@ -250,7 +247,7 @@ def test_report_csv(client, fund_round, event, executor, treasurer):
 
     lines = response.content.decode().splitlines()
     assert lines[0] == "section,key,committed_minor,spent_minor,currency"
-    assert "by_category,flight,80000,0,USD" in lines
+    assert "awarded_by_category,flight,80000,0,USD" in lines
     assert "by_region,Western Africa,80000,0,USD" in lines
 
 

@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bpd.members.models import AccessLog, Skill
+from bpd.audit.models import Entry
+from bpd.members.models import Skill
 from bpd.members.roles import Role
 from bpd.members.visibility import Visibility
 from tests.factories import ProfileFactory, UserFactory
@@ -124,8 +125,8 @@ def test_staff_opening_private_fields_is_logged(client, db):
 
     client.get(f"/members/{other.pk}/")
 
-    log = AccessLog.objects.get()
-    assert (log.staff, log.member, log.fields) == (staff, other.user, "career_status")
+    log = Entry.objects.get(verb="member.private_viewed")
+    assert (log.actor, log.person, log.detail["fields"]) == (staff, other.user, ["career_status"])
 
 
 def test_expertise_directory_is_public_and_opt_in(client, db):

@@ -7,7 +7,9 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from bpd.members import services
-from bpd.members.models import AccessLog, Invite
+from bpd.audit import services as audit
+from bpd.audit.models import Entry
+from bpd.members.models import Invite
 from bpd.members.roles import Role
 from bpd.members.visibility import Visibility
 from tests.factories import ProfileFactory, UserFactory
@@ -62,7 +64,7 @@ def test_unusable_invite_is_refused_with_reason(client, db, invite_kwargs, messa
 
 def test_withdrawn_invite_is_refused(db):
     invite = make_invite(Role.LEADER)
-    services.revoke_invite(invite=invite)
+    services.revoke_invite(invite=invite, actor=invite.created_by)
 
     with pytest.raises(services.InviteError):
         services.redeem_invite(invite=invite, user=UserFactory())
@@ -124,11 +126,19 @@ def test_staff_csv_export_respects_visibility_and_is_logged(client, db):
     assert row["career_status"] == "Open to work"
     assert row["roles"] == ""  # only-me field never exported
     assert row["skill_level"] == ""
-    assert AccessLog.objects.filter(context="CSV export").count() == 1
+    assert Entry.objects.filter(detail__context="CSV export").count() == 1
 
 
 def test_audit_log_is_for_executors_only(client, db):
-    AccessLog.objects.create(staff=None, member=UserFactory(), fields="city", context="x")
+    member = UserFactory()
+    audit.log(
+        actor=None,
+        verb="member.private_viewed",
+        subject=member,
+        person=member,
+        fields=["city"],
+        context="x",
+    )
     client.force_login(UserFactory(roles=[Role.LEADER]))
     assert client.get("/staff/audit/").status_code == 403
 

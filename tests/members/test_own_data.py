@@ -2,7 +2,9 @@ import io
 import json
 import zipfile
 
-from bpd.members.models import AccessLog, Connection, DeletionLog, Profile, User
+from bpd.audit import services as audit
+from bpd.audit.models import Entry
+from bpd.members.models import Connection, Profile, User
 from bpd.members.roles import Role
 from tests.factories import ProfileFactory, UserFactory
 
@@ -10,8 +12,13 @@ from tests.factories import ProfileFactory, UserFactory
 def test_download_my_data_zip_holds_everything(client, db):
     profile = ProfileFactory(display_name="Nia", bio="I teach Python", pronouns="she/her")
     Connection.objects.create(user=profile.user, provider="github", external_id="1", username="nia")
-    AccessLog.objects.create(
-        staff=UserFactory(), member=profile.user, fields="city", context="test"
+    audit.log(
+        actor=UserFactory(),
+        verb="member.private_viewed",
+        subject=profile.user,
+        person=profile.user,
+        fields=["city"],
+        context="test",
     )
     client.force_login(profile.user)
 
@@ -70,9 +77,9 @@ def test_delete_account_removes_personal_data_and_logs_anonymously(client, db):
     assert not User.objects.filter(email="leaving@example.com").exists()
     assert not Profile.objects.filter(display_name="Leaving").exists()
     assert not Connection.objects.exists()
-    log = DeletionLog.objects.get()
-    assert log.published_choice == "anonymise"
-    assert "leader" in log.roles
-    stored = json.dumps([log.roles, log.counts, log.published_choice, log.member_since_year])
+    log = Entry.objects.get(verb="member.account_deleted").detail
+    assert log["published_choice"] == "anonymise"
+    assert "leader" in log["roles"]
+    stored = json.dumps(list(Entry.objects.values_list("actor_label", "subject_label", "detail")))
     assert "leaving" not in stored.lower()
     assert client.get("/members/").status_code == 302  # signed out

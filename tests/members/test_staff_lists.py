@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bpd.members.models import AccessLog
+from bpd.audit import services as audit
 from bpd.members.roles import Role
 from tests.factories import ProfileFactory, UserFactory
 
@@ -28,7 +28,9 @@ def test_staff_list_query_count_does_not_grow(executor_client, url):
     def grow(n):
         ProfileFactory.create_batch(n)
         for profile in ProfileFactory.create_batch(n):
-            AccessLog.objects.create(staff=None, member=profile.user, fields="city", context="x")
+            audit.log(
+                actor=None, verb="member.private_viewed", subject=profile.user, person=profile.user
+            )
         for _ in range(n):
             make_invite(Role.LEADER)
 

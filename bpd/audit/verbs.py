@@ -1,0 +1,40 @@
+"""The fixed list of things the audit log records. A new programme adds its verbs here,
+with a label people can read, so the log never shows a raw code."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Verb(models.TextChoices):
+    # Members and roles
+    PRIVATE_VIEWED = "member.private_viewed", _("Saw a member's private fields")
+    ROLE_GRANTED = "member.role_granted", _("Role granted")
+    ROLE_REMOVED = "member.role_removed", _("Role removed")
+    ACCOUNT_DELETED = "member.account_deleted", _("Account deleted")
+    INVITE_CREATED = "member.invite_created", _("Invite created")
+    INVITE_REDEEMED = "member.invite_redeemed", _("Invite used")
+    INVITE_REVOKED = "member.invite_revoked", _("Invite withdrawn")
+    # The Fund
+    ROUND_CREATED = "fund.round_created", _("Round created")
+    ROUND_CHANGED = "fund.round_changed", _("Round changed")
+    DRAFT_SAVED = "fund.draft_saved", _("Draft saved")
+    SUBMITTED = "fund.submitted", _("Application submitted")
+    WITHDRAWN = "fund.withdrawn", _("Application withdrawn")
+    CONFLICT_DECLARED = "fund.conflict_declared", _("Conflict of interest declared")
+    REVIEW_SUBMITTED = "fund.review_submitted", _("Review submitted")
+    DECISION_STAGED = "fund.decision_staged", _("Decision staged")
+    DECISIONS_RELEASED = "fund.decisions_released", _("Decisions released")
+    OFFERED = "fund.offered", _("Award offered")
+    WAITLISTED = "fund.waitlisted", _("Put on the waiting list")
+    DECLINED = "fund.declined", _("Not funded")
+    OFFER_ACCEPTED = "fund.offer_accepted", _("Award accepted")
+    OFFER_DECLINED = "fund.offer_declined", _("Award declined")
+    OFFER_LAPSED = "fund.offer_lapsed", _("Offer expired")
+    RATE_SET = "fund.rate_set", _("Exchange rate set")
+    BOOKING_ADDED = "fund.booking_added", _("Booking recorded")
+    BOOKING_STATUS = "fund.booking_status", _("Booking status changed")
+    OUT_OF_POCKET_RECORDED = "fund.out_of_pocket_recorded", _("Out-of-pocket cost recorded")
+    OUT_OF_POCKET_SETTLED = "fund.out_of_pocket_settled", _("Out-of-pocket cost paid back")
+    VISA_OUTCOME = "fund.visa_outcome", _("Visa outcome recorded")
+    REPORT_SUBMITTED = "fund.report_submitted", _("Trip report submitted")
+    WAIT_TIMES_IMPORTED = "fund.wait_times_imported", _("Visa wait times imported")

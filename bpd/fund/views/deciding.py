@@ -1,0 +1,149 @@
+"""Executors' pages: rounds, the allocation proposal, decisions."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bpd.audit import selectors as audit
+from bpd.fund import selectors, services
+from bpd.fund.forms import (
+    CriterionFormSet,
+    DecisionForm,
+    RoundForm,
+    RoundTextFormSet,
+)
+from bpd.fund.models import (
+    Application,
+    Round,
+)
+from bpd.fund.services import FundError
+from bpd.fund.views.common import _attempt
+from bpd.members.roles import executor_required
+
+ROWS_PER_PAGE = 100
+
+
+def _save_round(request, form, criteria=None, texts=None):
+    """Save the round's forms through the service; on refusal the error shows on the form."""
+    try:
+        return services.save_round(actor=request.user, form=form, criteria=criteria, texts=texts)
+    except FundError as error:
+        form.add_error(None, str(error))
+        return None
+
+
+@executor_required
+def manage(request):
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and (round := _save_round(request, form)):
+        messages.success(request, _("Round created. Now add the rubric."))
+        return redirect("fund:round_edit", round.slug)
+    return render(request, "fund/manage.html", {"form": form, "rounds": Round.objects.all()})
+
+
+@executor_required
+def round_edit(request, slug):
+    round = get_object_or_404(Round.objects.managed_by(request.user), slug=slug)
+    form = RoundForm(request.POST or None, instance=round)
+    criteria = CriterionFormSet(request.POST or None, instance=round, prefix="criteria")
+    texts = RoundTextFormSet(request.POST or None, instance=round, prefix="texts")
+    valid = request.method == "POST" and all(f.is_valid() for f in (form, criteria, texts))
+    if valid and _save_round(request, form, criteria, texts):
+        messages.success(request, _("Round saved."))
+        return redirect("fund:round_edit", round.slug)
+    context = {"round": round, "form": form, "criteria": criteria, "texts": texts}
+    return render(request, "fund/round_edit.html", context)
+
+
+def _allocation_options(request, round):
+    exclude = request.GET.get("exclude_not_feasible", "on") == "on"
+    cap = request.GET.get("max_per_country") or round.max_per_country
+    cap = int(cap) if str(cap or "").isdigit() and 0 < int(cap) <= 1000 else None
+    return {"exclude_not_feasible": exclude, "max_per_country": cap}
+
+
+@executor_required
+def allocate(request, slug):
+    round = get_object_or_404(Round.objects.managed_by(request.user), slug=slug)
+    options = _allocation_options(request, round)
+    proposal, left = selectors.allocation_proposal(round, request.user, **options)
+    waiting = selectors.awaiting_decision(round, request.user)
+    page = Paginator(waiting, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "round": round,
+        "rows": selectors.committee_rows(page.object_list),
+        "page_obj": page,
+        "query": query.urlencode(),
+        "proposal": proposal,
+        "chosen": set(proposal.chosen),
+        "left": left,
+        "staged_awards": selectors.staged_awards_total(round),
+        "cap": options["max_per_country"],
+        "exclude_not_feasible": options["exclude_not_feasible"],
+    }
+    return render(request, "fund/allocate.html", context)
+
+
+@executor_required
+@require_POST
+def stage_proposal(request, slug):
+    round = get_object_or_404(Round.objects.managed_by(request.user), slug=slug)
+    options = _allocation_options(request, round)
+    _attempt(
+        request,
+        lambda: services.stage_proposal(round=round, actor=request.user, **options),
+        _("The proposal is staged. Adjust any decision, then release them all together."),
+    )
+    return redirect("fund:allocate", round.slug)
+
+
+@executor_required
+@require_POST
+def release(request, slug):
+    round = get_object_or_404(Round.objects.managed_by(request.user), slug=slug)
+    try:
+        released = services.release_decisions(round=round, actor=request.user)
+        messages.success(
+            request,
+            _("%(count)s decisions released; applicants have been emailed.")
+            % {"count": len(released)},
+        )
+    except FundError as error:
+        messages.error(request, str(error))
+    return redirect("fund:allocate", round.slug)
+
+
+@executor_required
+def decide(request, pk):
+    application = get_object_or_404(
+        Application.objects.decidable_by(request.user).select_related("round", "event"), pk=pk
+    )
+    round = application.round
+    form = DecisionForm(
+        request.POST or None, round=round, initial=selectors.decision_initial(application)
+    )
+    if request.method == "POST" and form.is_valid():
+        staged = _attempt(
+            request,
+            lambda: services.stage_decision(
+                application=application,
+                outcome=form.cleaned_data["outcome"],
+                items=form.items() if form.cleaned_data["outcome"] == "award" else {},
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            ),
+            _("Decision staged. It is sent when all decisions are released."),
+        )
+        if staged:
+            return redirect("fund:allocate", round.slug)
+    context = {
+        "application": application,
+        "form": form,
+        "costs": application.costs.all(),
+        "history": audit.history(application, limit=50),
+    }
+    return render(request, "fund/decide.html", context)

@@ -1,0 +1,128 @@
+"""Reviewers' pages: the queue, the review form, conflicts, the committee table."""
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bpd.fund import selectors, services
+from bpd.fund.forms import (
+    ConflictForm,
+    ReviewForm,
+)
+from bpd.fund.models import (
+    Application,
+    Review,
+    Round,
+)
+from bpd.fund.views.common import _attempt, _refuse_invalid
+from bpd.members.roles import is_executor
+from bpd.website import languages
+from bpd.website.versions import versioned
+
+ROWS_PER_PAGE = 100
+
+
+@login_required
+def review_queue(request, slug):
+    round = get_object_or_404(Round.objects.reviewed_by(request.user), slug=slug)
+    applications = selectors.reviewer_queue(round, request.user)
+    return render(request, "fund/review_queue.html", {"round": round, "applications": applications})
+
+
+def _reviewable(request, pk):
+    related = ("round", "event", "origin_city")
+    return get_object_or_404(
+        Application.objects.reviewable_by(request.user).select_related(*related), pk=pk
+    )
+
+
+@login_required
+def review(request, pk):
+    application = _reviewable(request, pk)
+    criteria = application.round.criteria.all()
+    mine = (
+        Review.objects.filter(application=application, reviewer=request.user)
+        .prefetch_related("scores")
+        .first()
+    )
+    form = ReviewForm(
+        request.POST or None, criteria=criteria, initial=selectors.review_initial(mine)
+    )
+    if request.method == "POST" and form.is_valid():
+        _attempt(
+            request,
+            lambda: services.submit_review(
+                application=application,
+                reviewer=request.user,
+                scores=form.scores(),
+                comment=form.cleaned_data["comment"],
+            ),
+            _("Review submitted. You can now see the other reviewers' scores."),
+        )
+        return redirect("fund:review", application.pk)
+    others = []
+    if mine and mine.submitted_at:
+        others = (
+            Review.objects.filter(application=application, submitted_at__isnull=False)
+            .exclude(reviewer=request.user)
+            .prefetch_related("scores__criterion")
+        )
+    context = {
+        "application": application,
+        "form": form,
+        "conflict_form": ConflictForm(),
+        "others": others,
+        "mine": mine,
+        "costs": application.costs.all(),
+    }
+    return render(request, "fund/review.html", context)
+
+
+@login_required
+@require_POST
+def declare_conflict(request, pk):
+    application = _reviewable(request, pk)
+    form = ConflictForm(request.POST)
+    if not form.is_valid():
+        return _refuse_invalid(request, form, "fund:review", application.pk)
+    services.declare_conflict(
+        application=application, reviewer=request.user, reason=form.cleaned_data["reason"]
+    )
+    messages.success(request, _("Conflict recorded. This application is no longer in your queue."))
+    return redirect("fund:review_queue", application.round.slug)
+
+
+@login_required
+def committee(request, slug):
+    round = get_object_or_404(Round.objects.committee_for(request.user), slug=slug)
+    executor = is_executor(request.user)
+    # Each person's table is kept until any application, review or decision changes:
+    # reviewers' tables differ (their conflicts are left out), so the key names the viewer.
+    raw = "|".join(
+        str(part)
+        for part in (round.pk, request.user.pk, executor, languages.current(),
+                     request.GET.urlencode(), selectors.fund_version())
+    )  # fmt: skip
+    key = "committee:" + hashlib.sha1(raw.encode()).hexdigest()
+    table = versioned.get(key)
+    if table is None:
+        ranked = selectors.committee_queryset(round, request.user)
+        page = Paginator(ranked, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+        context = {
+            "round": round,
+            "rows": selectors.committee_rows(page.object_list),
+            "page_obj": page,
+            "is_executor": executor,
+        }
+        table = render_to_string("fund/_committee_table.html", context, request=request)
+        versioned.set(key, table, 600)
+    # Rendered by us from our own template: safe to insert as HTML.
+    context = {"round": round, "table": mark_safe(table), "is_executor": executor}
+    return render(request, "fund/committee.html", context)
