@@ -175,6 +175,10 @@ def connect_account(*, user, provider, external_id, username):
     return connection
 
 
+def disconnect_account(*, user, provider):
+    return user.connections.filter(provider=provider).delete()[0]
+
+
 @dataclass
 class Export:
     filename: str

@@ -56,8 +56,9 @@ class JoinView(SignupView):
 
 
 def _profile(user):
-    profile, _created = Profile.objects.get_or_create(user=user)
-    return profile
+    """The member's profile; an account made outside sign-up (e.g. by `createsuperuser`) gets
+    an unsaved one that the onboarding form saves (pages never write on GET)."""
+    return Profile.objects.filter(user=user).first() or Profile(user=user)
 
 
 @login_required
@@ -224,7 +225,7 @@ def connection_callback(request, provider):
 @login_required
 @require_POST
 def connection_remove(request, provider):
-    request.user.connections.filter(provider=provider).delete()
+    services.disconnect_account(user=request.user, provider=provider)
     messages.success(request, _("Account disconnected."))
     return redirect("members:connections")
 
