@@ -4,6 +4,7 @@
     python3 dev.py start   # install, migrate SQLite, load content and demo data, then serve
                            # :8000 and run the task worker (emails, scheduled jobs) beside it
     python3 dev.py test    # install, then run the whole test suite (extra args go to pytest)
+    python3 dev.py guards  # remove each access guard in turn; a test must fail each time
 
 It needs only Python 3.11+ and pip. It makes a virtual environment in .venv
 (with the standard venv module, or virtualenv when Debian's python3-venv is
@@ -104,14 +105,21 @@ def test(extra):
     os.execv(PYTHON, [str(PYTHON), "-m", "pytest", *extra])
 
 
+def guards(extra):
+    os.chdir(ROOT)
+    os.execv(PYTHON, [str(PYTHON), "tests/guard_mutations.py", *extra])
+
+
 def main(argv):
-    if len(argv) < 2 or argv[1] not in {"start", "test"}:
+    if len(argv) < 2 or argv[1] not in {"start", "test", "guards"}:
         print(__doc__)
         return 2
     ensure_venv()
     ensure_requirements()
     if argv[1] == "start":
         start()
+    elif argv[1] == "guards":
+        guards(argv[2:])
     else:
         test(argv[2:])
     return 0
