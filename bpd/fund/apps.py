@@ -7,6 +7,8 @@ class FundConfig(AppConfig):
     verbose_name = _("Black Leadership Opportunity Fund")
 
     def ready(self):
+        # Imported here, not at the top: models and signals can be used only once the
+        # app registry is ready, which is what ready() is for.
         from bpd.fund import personal_data
         from bpd.members import exports
 

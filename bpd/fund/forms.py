@@ -8,6 +8,8 @@ from bpd.fund.models import Application, Booking, Category, Criterion, Event, Ro
 from bpd.fund.services import Draft
 from bpd.members import choices
 from bpd.members.forms import LocationMixin
+from bpd.members.models import User
+from bpd.members.roles import Role
 from bpd.website.forms import FastSelect, https_urls
 
 
@@ -252,9 +254,6 @@ class RoundForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from bpd.members.models import User
-        from bpd.members.roles import Role
-
         self.fields["reviewers"].queryset = (
             User.objects.filter(groups__name=Role.REVIEWER).select_related("profile").distinct()
         )

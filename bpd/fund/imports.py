@@ -8,6 +8,7 @@ from django.db import transaction
 
 from bpd.fund import visa, waittimes
 from bpd.fund.models import VisaDataset, VisaRequirement, WaitTime, WaitTimeImport
+from bpd.members.gazetteer import fold
 from bpd.members.models import City
 
 
@@ -93,7 +94,5 @@ def import_wait_times(*, content, kind, destination, as_of, source, imported_by)
 
 def _country_of_post(post):
     """The country of a consulate named by its city (the biggest city of that name)."""
-    from bpd.members.gazetteer import fold
-
     city = City.objects.filter(ascii_name=fold(post.split("(")[0])).order_by("-population").first()
     return city.country if city else ""

@@ -1,4 +1,5 @@
 import datetime as dt
+from zoneinfo import available_timezones
 
 from django import forms
 from django.contrib.auth.models import Group
@@ -9,6 +10,7 @@ from bpd.audit.verbs import Verb
 from bpd.members import choices, gazetteer
 from bpd.members.models import City, Invite, Profile
 from bpd.members.roles import Role
+from bpd.members.services import record_acceptances
 from bpd.members.visibility import Visibility
 from bpd.website.forms import FastSelect, https_urls
 
@@ -28,8 +30,6 @@ class JoinForm(forms.Form):
     )
 
     def signup(self, request, user):
-        from bpd.members.services import record_acceptances
-
         record_acceptances(user=user)
 
 
@@ -159,8 +159,6 @@ class ProfileForm(LocationMixin, forms.ModelForm):
         ]
 
     def clean_time_zone(self):
-        from zoneinfo import available_timezones
-
         value = self.cleaned_data["time_zone"].strip()
         if value and value not in available_timezones():
             raise forms.ValidationError(_("Unknown time zone. Use a name such as Africa/Nairobi."))

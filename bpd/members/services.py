@@ -5,7 +5,7 @@ import json
 import zipfile
 from dataclasses import dataclass
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -247,8 +247,6 @@ EXECUTOR_APPS = ["pages", "news", "website", "members"]
 
 def ensure_groups():
     """Create a group per role; executors may maintain the site's content and members in the admin."""
-    from django.contrib.auth.models import Permission
-
     for role in Role:
         Group.objects.get_or_create(name=role.value)
     executors = Group.objects.get(name=Role.EXECUTOR)

@@ -21,6 +21,7 @@ from bpd.audit import selectors as audit
 from bpd.members import selectors, services
 from bpd.members.clients.discord import client_for
 from bpd.members.clients.http import ServiceError
+from bpd.members.demo import ROLE_ACCOUNTS, demo_email
 from bpd.members.forms import (
     AuditFilterForm,
     DeleteAccountForm,
@@ -367,8 +368,6 @@ def staff_audit(request):
 def demo_sign_in(request):
     if not settings.DEMO_SIGN_IN:
         raise Http404
-    from bpd.members.demo import ROLE_ACCOUNTS, demo_email
-
     # One account per role: enough to walk every page, and the list stays short.
     demo = get_user_model().objects.filter(
         email__in=[demo_email(role.value) for role in ROLE_ACCOUNTS]

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext as _
 
 from bpd.fund import money as money_lib
 
@@ -13,8 +14,6 @@ def money(minor, currency):
 
 @register.simple_tag
 def verdict_label(value):
-    from django.utils.translation import gettext as _
-
     return {
         "feasible": _("feasible"),
         "at_risk": _("at risk"),
@@ -24,8 +23,6 @@ def verdict_label(value):
 
 @register.simple_tag
 def requirement_label(value):
-    from django.utils.translation import gettext as _
-
     return {
         "none": _("No visa needed before travel."),
         "on_arrival": _("Visa on arrival."),

@@ -4,6 +4,7 @@ import urllib.parse
 
 from django.conf import settings
 
+from bpd.members.clients.github import GitHubClient
 from bpd.members.clients.http import ServiceError, request
 
 
@@ -78,6 +79,4 @@ class DiscordClient:
 
 
 def client_for(provider):
-    from bpd.members.clients.github import GitHubClient
-
     return {"github": GitHubClient, "discord": DiscordClient}[provider]()
