@@ -9,6 +9,7 @@ marked failed for staff to see and send again (bpd/background/views.py).
 
 Sign-in and confirmation codes are urgent: they go to the front of the queue, and
 their text is never kept after the last attempt (a code is useless after 15 minutes).
+Senders label messages with `bpd.website.mail.mark` (kind, urgency); this backend reads it.
 """
 
 import base64
@@ -34,13 +35,6 @@ def retry_delays(*, urgent=False):
     """Delays before the 2nd, 3rd, … attempt; after the last one the email is marked failed."""
     seconds = settings.EMAIL_URGENT_RETRY_DELAYS if urgent else settings.EMAIL_RETRY_DELAYS
     return [dt.timedelta(seconds=s) for s in seconds]
-
-
-def mark(message, kind, *, urgent=False):
-    """Label a message before sending it: what it is, and whether it jumps the queue."""
-    message.bpd_kind = kind
-    message.bpd_urgent = urgent
-    return message
 
 
 def serialize(message):

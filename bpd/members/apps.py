@@ -41,7 +41,9 @@ def _register_with_the_site():
     from bpd.members.roles import Role, has_role, is_executor
 
     signed_in, anonymous = registry.signed_in, registry.anonymous
-    registry.add_menu_link("account", _("Your account"), "members:home", order=10, visible=signed_in)
+    registry.add_menu_link(
+        "account", _("Your account"), "members:home", order=10, visible=signed_in
+    )
     registry.add_menu_link(
         "account", _("Sign out"), "account_logout", order=20, visible=signed_in, post=True
     )

@@ -2,7 +2,7 @@ from django.contrib import admin
 from reversion.admin import VersionAdmin
 
 from bpd.news.models import Post, Tag
-from bpd.pages.admin import PreviewAdminMixin
+from bpd.website.document_admin import PreviewAdminMixin
 
 
 @admin.register(Post)

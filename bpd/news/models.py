@@ -4,9 +4,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from bpd.pages import images
-from bpd.pages.models import Document
-from bpd.website import languages
+from bpd.website import images, languages
+from bpd.website.documents import Document
 
 
 class Tag(models.Model):

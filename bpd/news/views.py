@@ -3,10 +3,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from bpd.news.models import Post, Tag
-from bpd.pages import selectors
-from bpd.pages.views import document_context
 from bpd.website import languages
 from bpd.website.caching import public_page
+from bpd.website.documents import document_context, find_document
 
 PER_PAGE = 10
 
@@ -33,7 +32,7 @@ def tag(request, slug):
 
 @public_page
 def detail(request, slug):
-    post, is_fallback = selectors.find_document(
+    post, is_fallback = find_document(
         Post.objects.published().prefetch_related("tags"), languages.current(), slug=slug
     )
     return render(request, "news/detail.html", document_context(post, is_fallback))

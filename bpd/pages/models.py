@@ -2,56 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bpd.pages import images, markdown
-from bpd.website import languages
-
-
-class Document(models.Model):
-    """What pages and news posts share: a language, Markdown source and its HTML.
-
-    Translations of one document share a `translation_key`. The HTML is
-    rendered (and sanitised) when the document is saved, never per request.
-    """
-
-    language = models.CharField(
-        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
-    )
-    translation_key = models.SlugField(
-        _("translation key"),
-        max_length=200,
-        help_text=_("The same key ties together the translations of one document."),
-    )
-    title = models.CharField(_("title"), max_length=200)
-    description = models.CharField(
-        _("description"),
-        max_length=300,
-        blank=True,
-        help_text=_("One or two sentences, shown in search results and link previews."),
-    )
-    body = models.TextField(_("body (Markdown)"), blank=True)
-    body_html = models.TextField(editable=False, blank=True)
-    needs_review = models.BooleanField(
-        _("translation awaiting review"),
-        default=False,
-        help_text=_("Untick once a native speaker has reviewed this translation."),
-    )
-    source_path = models.CharField(_("imported from"), max_length=500, blank=True, editable=False)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        abstract = True
-
-    def __str__(self):
-        return f"{self.title} [{self.language}]"
-
-    def save(self, *args, **kwargs):
-        # Derived field: rendering on save keeps requests cheap.
-        self.body_html = markdown.render(self.body)
-        super().save(*args, **kwargs)
-
-    def translations(self):
-        """Every language version of this document, including itself."""
-        return type(self).objects.filter(translation_key=self.translation_key)
+from bpd.website import images, languages
+from bpd.website.documents import Document
 
 
 class Page(Document):

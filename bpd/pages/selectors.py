@@ -1,67 +1,14 @@
-"""Reads of published content, and the cache version that invalidates them."""
+"""Reads of published pages."""
 
-from django.http import Http404
-
+from bpd.pages.models import Page
 from bpd.website import languages
-from bpd.website.versions import Version, versioned
-
-CONTENT = Version("content:version")
-
-
-def content_version():
-    """A number that changes whenever any page, post, team member or site setting is saved."""
-    return CONTENT.get()
-
-
-def bump_content_version():
-    CONTENT.bump()
-
-
-def find_document(queryset, language, **lookup):
-    """The document at `lookup` in `language`, else its English original.
-
-    Returns (document, is_fallback). Raises Http404 when neither exists.
-    """
-    found = {
-        doc.language: doc
-        for doc in queryset.filter(language__in={language, languages.DEFAULT}, **lookup)
-    }
-    if language in found:
-        return found[language], False
-    if languages.DEFAULT in found:
-        return found[languages.DEFAULT], True
-    raise Http404
-
-
-def document_languages(document):
-    """{language: url} of every existing translation of `document`."""
-    return {
-        doc.language: doc.get_absolute_url()
-        for doc in document.translations().only(*document.url_fields)
-    }
-
-
-def switcher_links(document, existing):
-    """For each site language: the translation's URL, else the English text under that language.
-
-    Asking for an untranslated page in another language shows the English
-    text with a note, so the link still keeps the reader on the same page.
-    """
-    english_url = existing.get(languages.DEFAULT, document.get_absolute_url())
-    current = languages.current()
-    links = []
-    for code in languages.CODES:
-        url = existing[code] if code in existing else languages.prefixed(english_url, code)
-        links.append(
-            {"code": code, "name": languages.AUTONYMS[code], "url": url, "current": code == current}
-        )
-    return links
+from bpd.website.documents import sitemap_entries
+from bpd.website.registry import MenuItem
+from bpd.website.versions import content_version, versioned
 
 
 def menu(language):
     """Main-menu pages in `language` (English where untranslated), cached per content version."""
-    from bpd.pages.models import Page
-
     key = f"menu:{language}:{content_version()}"
     items = versioned.get(key)
     if items is None:
@@ -78,3 +25,16 @@ def menu(language):
         ]
         versioned.set(key, items, 3600)
     return items
+
+
+def menu_items(request, language):
+    """The main-menu pages as header-menu entries (registered in apps.py)."""
+    return [
+        MenuItem(label=item["title"], url=item["url"], current=item["url"] == request.path)
+        for item in menu(language)
+    ]
+
+
+def sitemap():
+    """Every page, in every language it exists in (registered in apps.py)."""
+    return sitemap_entries(Page.objects.only("translation_key", "language", "path", "updated_at"))

@@ -3,8 +3,8 @@
 from django.core.files.base import ContentFile
 from django.utils.text import slugify
 
-from bpd.pages import images
 from bpd.pages.models import TeamMember, TeamMemberTranslation
+from bpd.website import images
 
 TEAM_FIELDS = ("role", "bio", "city", "country", "github", "linkedin", "mastodon", "website")
 

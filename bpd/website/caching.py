@@ -1,9 +1,9 @@
 """Whole-page caching for anonymous readers of public pages.
 
 A cached page is keyed by language, path, query string and the content version
-(bumped whenever an editor saves a page, post, team member or site setting), so
-an edit shows at once. Signed-in people always get a fresh page. Responses say
-how browsers and CDNs may reuse them: `Cache-Control: public`, an `ETag` (from
+(bumped whenever anything an app registered with `registry.add_public_content` is
+saved), so an edit shows at once. Signed-in people always get a fresh page. Responses
+say how browsers and CDNs may reuse them: `Cache-Control: public`, an `ETag` (from
 ConditionalGetMiddleware) and `Vary: Cookie` (the session decides who is anonymous).
 """
 
@@ -14,9 +14,8 @@ from django.contrib.messages import get_messages
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from bpd.pages.selectors import content_version
 from bpd.website import languages
-from bpd.website.versions import versioned
+from bpd.website.versions import content_version, versioned
 
 MAX_AGE = 300  # browsers and CDNs: five minutes
 TIMEOUT = 3600  # our cache: an hour, or until the content changes

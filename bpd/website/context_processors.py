@@ -1,14 +1,12 @@
 from django.conf import settings
 from django.urls import translate_url
 
-from bpd.members.roles import Role, has_role, is_executor
-from bpd.pages import selectors
-from bpd.website import languages
+from bpd.website import languages, registry
 from bpd.website.models import SiteSettings
 
 
 def site(request):
-    """Site settings and the language switcher's default links.
+    """Site settings, the menus the apps registered, and the language switcher's default links.
 
     Views that show a document pass their own `alternates` (only languages the
     document exists in); the switcher then uses `switcher_links` built from
@@ -30,9 +28,12 @@ def site(request):
         "site_settings": data["settings"],
         "social_links": data["social_links"],
         "language_links": links,
-        "menu": selectors.menu(current),
+        "home_url": languages.prefixed("", current),
+        "header_menu": registry.menu("header", request, current),
+        "account_menu": registry.menu("account", request, current),
+        "footer_menu": registry.menu("footer", request, current),
+        "feeds": registry.menu("feed", request, current),
         "site_url": settings.SITE_URL,
-        "is_executor": is_executor(request.user) if hasattr(request, "user") else False,
-        "is_treasurer": hasattr(request, "user") and has_role(request.user, Role.TREASURER),
         "demo_sign_in": settings.DEMO_SIGN_IN,
+        **registry.viewer_flags(request),
     }

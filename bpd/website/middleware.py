@@ -1,4 +1,8 @@
+import os
+import socket
+
 from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
 
 
 class SecurityHeadersMiddleware:
@@ -21,13 +25,8 @@ class ServedByMiddleware:
     names the process that served it, so a test can prove every worker agrees."""
 
     def __init__(self, get_response):
-        from django.core.exceptions import MiddlewareNotUsed
-
         if not settings.EXPOSE_WORKER:
             raise MiddlewareNotUsed
-        import os
-        import socket
-
         self.name = f"{socket.gethostname()}:{os.getpid()}"
         self.get_response = get_response
 

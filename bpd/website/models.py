@@ -1,16 +1,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bpd.website.versions import versioned
+from bpd.website.versions import content_version, versioned
 
 SETTINGS_CACHE_KEY = "website:settings:v2:{version}"
 
 
 def _settings_key():
-    # Saving settings or a link bumps the shared content version (bpd/pages/apps.py)
+    # Saving settings or a link bumps the shared content version (bpd/website/apps.py)
     # after the commit, so every process drops its copy at once.
-    from bpd.pages.selectors import content_version
-
     return SETTINGS_CACHE_KEY.format(version=content_version())
 
 

@@ -17,6 +17,8 @@ import threading
 import time
 from collections import OrderedDict
 
+import redis
+from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import transaction
@@ -92,6 +94,16 @@ class Version:
             broadcast.publish(self.key)
 
 
+class _Subscription(redis.client.PubSub):
+    # redis-py reconnects and re-subscribes on its own; whatever was published
+    # meanwhile is lost, so a reconnection must drop every kept number.
+    reconnected = False
+
+    def on_connect(self, connection):
+        super().on_connect(connection)
+        self.reconnected = True
+
+
 class Broadcast:
     """With Redis, each process keeps the version numbers it read and drops one as soon
     as any process bumps it: a bump publishes the key on a Redis channel, and before
@@ -118,19 +130,8 @@ class Broadcast:
         self.generation = 0  # bumped on every invalidation and reconnection
 
     def _connect(self):
-        import redis
-
-        class Subscription(redis.client.PubSub):
-            # redis-py reconnects and re-subscribes on its own; whatever was published
-            # meanwhile is lost, so a reconnection must drop every kept number.
-            reconnected = False
-
-            def on_connect(self, connection):
-                super().on_connect(connection)
-                self.reconnected = True
-
         client = redis.Redis.from_url(self.url, socket_connect_timeout=2, socket_timeout=2)
-        pubsub = Subscription(client.connection_pool)
+        pubsub = _Subscription(client.connection_pool)
         pubsub.subscribe(self.CHANNEL)
         confirmation = pubsub.get_message(timeout=2)
         if not confirmation or confirmation["type"] != "subscribe":
@@ -195,8 +196,6 @@ _broadcasts = {}
 
 
 def _broadcast():
-    from django.conf import settings
-
     url = getattr(settings, "REDIS_URL", "")
     if not url or not getattr(settings, "VERSION_BROADCAST", True):
         return None
@@ -275,3 +274,13 @@ class VersionedCache:
 
 
 versioned = VersionedCache()
+
+# Everything a public page shows: saving any model an app registered with
+# `registry.add_public_content` bumps it, and cached pages, menus and site settings
+# put it in their keys.
+CONTENT = Version("content:version")
+
+
+def content_version():
+    """A number that changes whenever anything shown on public pages is saved."""
+    return CONTENT.get()

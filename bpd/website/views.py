@@ -1,15 +1,18 @@
-from collections import defaultdict
+import sys
 
+import redis.exceptions
+from diskcache import Timeout as CacheTimeout
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.db import InterfaceError, OperationalError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
+from django.template import loader
+from django.views import defaults
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from bpd.news.models import Post
-from bpd.pages.models import Page
-from bpd.website import languages
+from bpd.website import registry
 
 
 @require_GET
@@ -32,52 +35,15 @@ def favicon(request):
     )
 
 
-def _sitemap_entries(documents):
-    """One entry per existing document, each listing all its existing translations."""
-    groups = defaultdict(dict)
-    for doc in documents:
-        groups[doc.translation_key][doc.language] = doc
-    entries = []
-    for translations in groups.values():
-        alternates = [
-            {"code": code, "url": settings.SITE_URL + doc.get_absolute_url()}
-            for code, doc in sorted(translations.items())
-        ]
-        english = translations.get(languages.DEFAULT)
-        for doc in translations.values():
-            entries.append(
-                {
-                    "url": settings.SITE_URL + doc.get_absolute_url(),
-                    "lastmod": doc.updated_at,
-                    "alternates": alternates if len(alternates) > 1 else [],
-                    "x_default": settings.SITE_URL + english.get_absolute_url()
-                    if english
-                    else None,
-                }
-            )
-    return entries
-
-
 @require_GET
 @cache_control(max_age=3600, public=True)
 def sitemap_xml(request):
-    pages = Page.objects.only("translation_key", "language", "path", "updated_at")
-    posts = Post.objects.published().only("translation_key", "language", "slug", "updated_at")
-    entries = _sitemap_entries(pages) + _sitemap_entries(posts)
-    entries += [
-        {
-            "url": settings.SITE_URL + languages.prefixed("news/", code),
-            "lastmod": None,
-            "alternates": [
-                {"code": c, "url": settings.SITE_URL + languages.prefixed("news/", c)}
-                for c in languages.CODES
-            ],
-            "x_default": settings.SITE_URL + "/news/",
-        }
-        for code in languages.CODES
-    ]
+    """Every public page the apps registered (`registry.add_sitemap_section`)."""
     return render(
-        request, "website/sitemap.xml", {"entries": entries}, content_type="application/xml"
+        request,
+        "website/sitemap.xml",
+        {"entries": registry.sitemap()},
+        content_type="application/xml",
     )
 
 
@@ -86,23 +52,22 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+# Errors that mean Redis, the cache or the database cannot be reached.
+UNAVAILABLE = (
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    CacheTimeout,
+    OperationalError,
+    InterfaceError,
+)
+
+
 def _shared_service_down(error):
     """Whether `error` (or what caused it) means Redis, the cache or the database is
     unreachable, rather than a bug: the request cannot be answered safely right now."""
-    import redis.exceptions
-    from diskcache import Timeout as CacheTimeout
-    from django.db import InterfaceError, OperationalError
-
-    unavailable = (
-        redis.exceptions.ConnectionError,
-        redis.exceptions.TimeoutError,
-        CacheTimeout,
-        OperationalError,
-        InterfaceError,
-    )
     seen = set()
     while error is not None and id(error) not in seen:
-        if isinstance(error, unavailable):
+        if isinstance(error, UNAVAILABLE):
             return True
         seen.add(id(error))
         error = error.__cause__ or error.__context__
@@ -112,11 +77,6 @@ def _shared_service_down(error):
 def server_error(request):
     """500, or 503 with Retry-After when a shared service is down. Rendered without
     the request's context: the cache and session may be what failed."""
-    import sys
-
-    from django.template import loader
-    from django.views import defaults
-
     if not _shared_service_down(sys.exc_info()[1]):
         return defaults.server_error(request)
     response = HttpResponse(loader.get_template("503.html").render(), status=503)

@@ -6,6 +6,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from bpd.fund.demo import create_demo_fund
+from bpd.members.demo import create_demo_members
+from bpd.members.services import ensure_groups
+from bpd.news.demo import create_demo_posts
 from bpd.pages.services import load_team
 from bpd.website.services import load_site_settings
 
@@ -40,13 +44,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Leadership team: {team} added.")
         call_command("load_gazetteer", stdout=self.stdout)
         call_command("load_visa_requirements", "--if-empty", stdout=self.stdout)
-        from bpd.members.services import ensure_groups
-
         ensure_groups()
         if demo:
-            from bpd.members.demo import create_demo_members
-            from bpd.news.demo import create_demo_posts
-
             members = create_demo_members()
             self.stdout.write(
                 f"Demo members: {members} added (sign in as them at /dev/sign-in-as/)."
@@ -54,7 +53,5 @@ class Command(BaseCommand):
 
             created = create_demo_posts()
             self.stdout.write(f"Demo news posts: {created} added.")
-            from bpd.fund.demo import create_demo_fund
-
             self.stdout.write(f"Demo Fund applications: {create_demo_fund()} added.")
         self.stdout.write(self.style.SUCCESS("Site content loaded."))

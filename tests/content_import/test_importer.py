@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from bpd.content_import.importer import ContentError, import_tree, split_front_matter
 from bpd.news.models import Post
-from bpd.pages.importer import ContentError, import_tree, split_front_matter
 from bpd.pages.models import Page
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from bpd.pages.importer import ContentError, import_tree
+from bpd.content_import.importer import ContentError, import_tree
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 import pytest
 
-from bpd.pages.markdown import render
+from bpd.website.markdown import render
 
 
 def test_render_markdown_to_html():

@@ -1,9 +1,10 @@
-"""Resized WebP renditions of uploaded images, so pages never serve originals."""
+"""Images every app shows: resized WebP renditions of uploads (pages never serve
+originals) and the initials placeholder for people without a photo."""
 
 from io import BytesIO
 
 from django.core.files.base import ContentFile
-from PIL import Image, ImageDraw, ImageOps
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 
 def webp_rendition(source, *, width, square=False, quality=80):
@@ -26,15 +27,13 @@ def webp_rendition(source, *, width, square=False, quality=80):
 def initials_portrait(name, *, size=320):
     """A plain portrait placeholder with the person's initials, as PNG bytes.
 
-    Used when a team member has no photo yet; staff replace it by uploading one.
+    Used when someone on the team roster has no photo yet; staff replace it by uploading one.
     """
     initials = "".join(part[0] for part in name.split()[:2]).upper()
     image = Image.new("RGB", (size, size), (34, 34, 34))
     draw = ImageDraw.Draw(image)
     draw.ellipse((size * 0.1, size * 0.1, size * 0.9, size * 0.9), fill=(255, 200, 61))
     try:
-        from PIL import ImageFont
-
         font = ImageFont.load_default(size=size // 3)
     except (ImportError, OSError):
         font = None  # Pillow without FreeType: its small bitmap font still shows the initials

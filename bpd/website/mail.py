@@ -1,0 +1,14 @@
+"""How any app labels an email before sending it.
+
+Email is queued, not sent from the request: the EMAIL_BACKEND (`bpd.background.mail.
+QueuedEmailBackend`) reads these labels to record what each message is and whether it
+jumps the queue. Senders label messages here, on the ground floor, so they need not
+import the queue.
+"""
+
+
+def mark(message, kind, *, urgent=False):
+    """Label a message before sending it: what it is, and whether it jumps the queue."""
+    message.bpd_kind = kind
+    message.bpd_urgent = urgent
+    return message

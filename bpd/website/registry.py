@@ -1,0 +1,221 @@
+"""Where the domain apps plug into the shared site.
+
+`bpd.website` is the ground floor: it imports no domain app. The layout, the home
+page, the sitemap and the page cache learn what the apps contribute from these
+registries instead. Each app adds its entries once, in its `AppConfig.ready()`
+(news: `registry.add_menu_link("header", _("News"), "news:index", order=20)`).
+
+The registries are read while a request is served, never at import time, so the
+order in which apps become ready does not matter; every entry carries an `order`
+(lower first) so what the reader sees does not depend on INSTALLED_APPS either.
+Adding an entry twice (a test calling `ready()` again) adds it twice: register
+from `ready()` only.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest
+from django.urls import reverse
+
+from bpd.website.versions import CONTENT
+
+# --- Menus ------------------------------------------------------------------------
+
+# header: the main menu; account: the account menu beside it; footer: links under
+# every page; feed: Atom feeds announced in every page's <head> (label = feed title).
+Placement = Literal["header", "account", "footer", "feed"]
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """One entry as the layout shows it."""
+
+    label: str
+    url: str
+    current: bool = False  # marked aria-current="page"
+    post: bool = False  # a button posting to `url` (signing out), not a link
+
+
+MenuProvider = Callable[[HttpRequest, str], Iterable[MenuItem]]
+VisibleTo = Callable[[HttpRequest], bool]
+
+
+def everyone(request: HttpRequest) -> bool:
+    return True
+
+
+def signed_in(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user and user.is_authenticated)
+
+
+def anonymous(request: HttpRequest) -> bool:
+    return not signed_in(request)
+
+
+_menus: dict[str, list[tuple[int, MenuProvider]]] = {
+    "header": [],
+    "account": [],
+    "footer": [],
+    "feed": [],
+}
+
+
+def add_menu(placement: Placement, provider: MenuProvider, *, order: int) -> None:
+    """Show what `provider(request, language)` returns in the `placement` menu.
+
+    Called for every page rendered with a request (cache what it reads); it decides
+    itself who sees what. For one fixed link, use `add_menu_link`.
+    """
+    _menus[placement].append((order, provider))
+    _menus[placement].sort(key=lambda entry: entry[0])
+
+
+def add_menu_link(
+    placement: Placement,
+    label: Any,
+    url_name: str,
+    *,
+    order: int,
+    visible: VisibleTo = everyone,
+    current: VisibleTo | None = None,
+    post: bool = False,
+) -> None:
+    """One link to the URL named `url_name` (reversed in the reader's language), shown
+    to those for whom `visible(request)` holds and marked current when `current(request)`
+    does. `label` may be a lazy translation: it is translated per request."""
+
+    def provider(request, language):
+        if visible(request):
+            yield MenuItem(
+                label=str(label),
+                url=reverse(url_name),
+                current=bool(current and current(request)),
+                post=post,
+            )
+
+    add_menu(placement, provider, order=order)
+
+
+def menu(placement: Placement, request: HttpRequest, language: str) -> list[MenuItem]:
+    """The `placement` menu for this request, in order."""
+    return [item for _order, provider in _menus[placement] for item in provider(request, language)]
+
+
+# --- Flags about the viewer ---------------------------------------------------------
+
+_viewer_flags: dict[str, Callable[[Any], bool]] = {}
+
+
+def add_viewer_flag(name: str, predicate: Callable[[Any], bool]) -> None:
+    """Every template rendered with a request gets `name`: `predicate(request.user)`.
+
+    For the parts of an app's own pages that only some people see (`is_executor`).
+    Without a user on the request (early errors) the flag is False.
+    """
+    _viewer_flags[name] = predicate
+
+
+def viewer_flags(request: HttpRequest) -> dict[str, bool]:
+    user = getattr(request, "user", None)
+    return {
+        name: bool(user is not None and predicate(user))
+        for name, predicate in _viewer_flags.items()
+    }
+
+
+# --- The home page --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HomeSection:
+    """A block on the home page: `template` is included with `section` set to `context`."""
+
+    template: str
+    context: dict
+
+
+SectionProvider = Callable[[HttpRequest, str], dict | None]
+
+_home_sections: list[tuple[int, str, SectionProvider]] = []
+
+
+def add_home_section(template: str, provider: SectionProvider, *, order: int) -> None:
+    """Show `template` on the home page after its text, with the dict that
+    `provider(request, language)` returns as `section`; None leaves the block out.
+    The home page is cached whole (`caching.public_page`) until content changes."""
+    _home_sections.append((order, template, provider))
+    _home_sections.sort(key=lambda entry: entry[0])
+
+
+def home_sections(request: HttpRequest, language: str) -> list[HomeSection]:
+    sections = []
+    for _order, template, provider in _home_sections:
+        context = provider(request, language)
+        if context is not None:
+            sections.append(HomeSection(template, context))
+    return sections
+
+
+# --- The sitemap --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Alternate:
+    code: str  # language
+    url: str  # absolute
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    """One <url> in /sitemap.xml. URLs are absolute (settings.SITE_URL + path)."""
+
+    url: str
+    lastmod: dt.datetime | None = None
+    alternates: tuple[Alternate, ...] = ()  # every language version, when there are several
+    x_default: str | None = None  # the English original, for hreflang="x-default"
+
+
+_sitemap: list[tuple[int, Callable[[], Iterable[SitemapEntry]]]] = []
+
+
+def add_sitemap_section(provider: Callable[[], Iterable[SitemapEntry]], *, order: int) -> None:
+    """List what `provider()` returns in /sitemap.xml: an app's public pages, each
+    once per language it exists in (`documents.sitemap_entries` does that for documents)."""
+    _sitemap.append((order, provider))
+    _sitemap.sort(key=lambda entry: entry[0])
+
+
+def sitemap() -> list[SitemapEntry]:
+    return [entry for _order, provider in _sitemap for entry in provider()]
+
+
+# --- What invalidates cached public pages ---------------------------------------------
+
+public_content: list[str] = []  # "app_label.Model" of everything registered below
+
+
+def _content_changed(sender, **kwargs):
+    CONTENT.bump()
+
+
+def add_public_content(*models: Any, m2m: Iterable[Any] = ()) -> None:
+    """Models (classes or "app_label.Model") whose rows public pages show.
+
+    Saving or deleting one, or changing one of the `m2m` through models, bumps the
+    content version (`versions.CONTENT`) now and again after the commit, so cached
+    pages, menus and site settings are rebuilt in every process.
+    """
+    for model in models:
+        label = model if isinstance(model, str) else model._meta.label
+        post_save.connect(_content_changed, sender=model, dispatch_uid=f"content-{label}-save")
+        post_delete.connect(_content_changed, sender=model, dispatch_uid=f"content-{label}-del")
+        public_content.append(label)
+    for through in m2m:
+        label = through._meta.label
+        m2m_changed.connect(_content_changed, sender=through, dispatch_uid=f"content-{label}-m2m")
+        public_content.append(label)
