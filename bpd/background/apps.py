@@ -10,7 +10,8 @@ class BackgroundConfig(AppConfig):
         # Registers the tasks and periodic jobs with huey in every process that
         # imports the app: web workers enqueue them, `manage.py run_huey` runs them.
         from bpd.background import personal_data, tasks  # noqa: F401
-        from bpd.members import exports
+        from bpd.website import registry
 
-        exports.COLLECTORS["emails"] = personal_data.collect
-        exports.DELETION_HANDLERS["emails"] = personal_data.forget
+        registry.add_personal_data(
+            "emails", collect=personal_data.collect, forget=personal_data.forget
+        )

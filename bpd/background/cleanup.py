@@ -4,36 +4,21 @@ import datetime as dt
 from importlib import import_module
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from bpd.background.models import JobRun, OutgoingEmail
 
-INVITES_KEPT = dt.timedelta(days=30)  # an unused invite, after it expired or was revoked
 EMAIL_RECORDS_KEPT = dt.timedelta(days=90)
 JOB_RUNS_KEPT = dt.timedelta(days=30)
 
 
 def run(*, now=None):
-    from bpd.members.models import Invite
-
     now = now or timezone.now()
     engine = import_module(settings.SESSION_ENGINE)
     engine.SessionStore.clear_expired()
-    _, deleted = (
-        Invite.objects.filter(
-            Q(expires_at__lt=now - INVITES_KEPT) | Q(revoked_at__lt=now - INVITES_KEPT)
-        )
-        .filter(redemptions__isnull=True)
-        .delete()
-    )
-    invites = deleted.get("members.Invite", 0)
     emails, _ = OutgoingEmail.objects.filter(
         status__in=[OutgoingEmail.Status.SENT, OutgoingEmail.Status.FAILED],
         created_at__lt=now - EMAIL_RECORDS_KEPT,
     ).delete()
     runs, _ = JobRun.objects.filter(slot__lt=now - JOB_RUNS_KEPT).delete()
-    return (
-        f"expired sessions cleared; {invites} old invites, {emails} email records and "
-        f"{runs} job records removed"
-    )
+    return f"expired sessions cleared; {emails} email records and {runs} job records removed"

@@ -12,6 +12,7 @@ import os
 import socket
 import traceback
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -23,16 +24,30 @@ log = logging.getLogger(__name__)
 HEARTBEAT_KEY = "background:heartbeat"
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
+# How often the scheduler wakes (bpd/background/tasks.py): a job's period is one of these.
+FREQUENTLY = dt.timedelta(minutes=settings.FREQUENT_JOBS_MINUTES)
+DAILY = dt.timedelta(days=1)
+
 # The registry: name → (function, period). The period sets the slot a run belongs to.
 JOBS = {}
 
 
 def job(name, *, every):
+    """Register `fn` as a scheduled job. Programmes register theirs in their own
+    `jobs.py` (imported by their AppConfig.ready), with `every=FREQUENTLY` or `DAILY`."""
+    if every not in (FREQUENTLY, DAILY):
+        raise ValueError(f"job {name}: every must be jobs.FREQUENTLY or jobs.DAILY")
+
     def register(fn):
         JOBS[name] = (fn, every)
         return fn
 
     return register
+
+
+def every(period):
+    """The names of the jobs that run with `period`, in registration order."""
+    return [name for name, (_fn, each) in JOBS.items() if each == period]
 
 
 def slot_for(every, now=None):

@@ -101,7 +101,7 @@ class QueuedEmailBackend(BaseEmailBackend):
 
 
 def enqueue(pk, *, urgent=False, delay=None):
-    from bpd.background import tasks
+    from bpd.background import tasks  # tasks imports this module
 
     priority = URGENT_PRIORITY if urgent else NORMAL_PRIORITY
     try:

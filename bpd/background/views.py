@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +12,10 @@ from django.views.decorators.http import require_POST
 
 from bpd.background import jobs, mail
 from bpd.background.models import JobRun, OutgoingEmail
-from bpd.members.roles import executor_required
+from bpd.website import registry
+
+# Executors only (the role is defined by the members app, which registers the flag).
+executor_required = registry.flag_required("is_executor")
 
 WORKER_LATE = dt.timedelta(minutes=3)
 
@@ -88,8 +92,6 @@ def ready(request):
         ok = False
         lines.append(f"database: unavailable ({type(error).__name__})")
     try:
-        from django.core.cache import cache
-
         cache.set("health:probe", 1, 10)
         if cache.get("health:probe") != 1:
             raise RuntimeError("cache did not keep a value")
@@ -104,7 +106,7 @@ def ready(request):
         ok = False
         lines.append(f"cache: unavailable ({type(error).__name__})")
     try:
-        from huey.contrib.djhuey import HUEY
+        from huey.contrib.djhuey import HUEY  # inside the try: a broken queue is reported
 
         lines.append(f"queue: ok ({HUEY.pending_count()} waiting)")
     except Exception as error:

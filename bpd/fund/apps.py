@@ -9,28 +9,17 @@ class FundConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: models and signals can be used only once the
         # app registry is ready, which is what ready() is for.
-        from bpd.fund import personal_data
-        from bpd.members import exports
+        from bpd.fund import jobs, personal_data  # noqa: F401 (jobs registers itself)
+        from bpd.website import registry
 
-        exports.COLLECTORS["fund_applications"] = personal_data.collect
-        exports.DELETION_HANDLERS["fund_applications"] = personal_data.forget
-
-        from django.db.models.signals import post_delete, post_save
+        registry.add_personal_data(
+            "fund_applications", collect=personal_data.collect, forget=personal_data.forget
+        )
 
         from bpd.fund import models
-        from bpd.fund.selectors import bump_fund_version
+        from bpd.fund.selectors import FUND
 
         # Cached committee tables go stale when anything they show changes.
-        for model in (
-            models.Application,
-            models.Review,
-            models.Conflict,
-            models.Decision,
-            models.AwardItem,
-        ):
-            post_save.connect(
-                bump_fund_version, sender=model, dispatch_uid=f"fund-{model.__name__}-save"
-            )
-            post_delete.connect(
-                bump_fund_version, sender=model, dispatch_uid=f"fund-{model.__name__}-del"
-            )
+        FUND.watch(
+            models.Application, models.Review, models.Conflict, models.Decision, models.AwardItem
+        )

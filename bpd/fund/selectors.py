@@ -338,16 +338,9 @@ def staged_awards_total(round):
     return staged.aggregate(total=Sum("amount"))["total"] or 0
 
 
+# Changes whenever an application, review, conflict or decision changes (cached
+# committee tables include it in their keys; apps.py says what it watches).
 FUND = Version("fund:version")
-
-
-def fund_version():
-    """A number that changes whenever an application, review, conflict or decision changes."""
-    return FUND.get()
-
-
-def bump_fund_version(**kwargs):
-    FUND.bump()
 
 
 def awaiting_decision(round, viewer):

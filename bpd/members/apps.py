@@ -13,25 +13,16 @@ class MembersConfig(AppConfig):
 
         user_logged_in.connect(_remember_language, dispatch_uid="members-remember-language")
 
-        from django.db.models.signals import m2m_changed, post_delete, post_save
-
         from bpd.members.models import Profile, User
-        from bpd.members.selectors import bump_directory_version
+        from bpd.members.selectors import DIRECTORY
 
         # Any change to who is listed, or what they show, invalidates cached directory pages.
-        for model in (Profile, User):
-            post_save.connect(
-                bump_directory_version,
-                sender=model,
-                dispatch_uid=f"directory-{model.__name__}-save",
-            )
-            post_delete.connect(
-                bump_directory_version, sender=model, dispatch_uid=f"directory-{model.__name__}-del"
-            )
-        m2m_changed.connect(
-            bump_directory_version, sender=Profile.skills.through, dispatch_uid="directory-skills"
-        )
+        DIRECTORY.watch(Profile, User, m2m=[Profile.skills.through])
         _register_with_the_site()
+
+        from bpd.members import exports, jobs  # noqa: F401 (jobs registers itself)
+
+        exports.register()
 
 
 def _register_with_the_site():

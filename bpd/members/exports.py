@@ -1,23 +1,21 @@
 """What the platform holds about a member, gathered for "download my data".
 
-Each app that stores personal data adds a collector to COLLECTORS (a function
-taking the user and returning JSON-able data) and, if it holds member content,
-a handler to DELETION_HANDLERS. The members app registers its own below.
+Each app that stores personal data registers it with
+`website.registry.add_personal_data(name, collect=…, forget=…)` in its ready();
+the members app registers its own parts below.
 """
 
 from django.utils import timezone
 
 from bpd.audit.models import Entry
 from bpd.audit.verbs import Verb
-
-COLLECTORS = {}
-DELETION_HANDLERS = {}
+from bpd.website import registry
 
 
 def collect(user):
     data = {"exported_at": timezone.now().isoformat()}
-    for name, collector in COLLECTORS.items():
-        data[name] = collector(user)
+    for part in registry.personal_data():
+        data[part.name] = part.collect(user)
     return data
 
 
@@ -76,6 +74,11 @@ def _activity(user):
     }
 
 
-COLLECTORS.update(
-    {"account": _account, "profile": _profile, "connections": _connections, "activity": _activity}
-)
+def register():
+    for name, collector in (
+        ("account", _account),
+        ("profile", _profile),
+        ("connections", _connections),
+        ("activity", _activity),
+    ):
+        registry.add_personal_data(name, collect=collector)

@@ -124,15 +124,8 @@ class ProfileView:
         return seen
 
 
+# Changes whenever a profile or account changes: cached directory pages include it.
 DIRECTORY = Version("members:directory:version")
-
-
-def directory_version():
-    return DIRECTORY.get()
-
-
-def bump_directory_version(**kwargs):
-    DIRECTORY.bump()
 
 
 def directory(

@@ -25,6 +25,7 @@ from bpd.members.models import (
     User,
 )
 from bpd.members.roles import Role, role_names
+from bpd.website import registry
 
 
 def record_acceptances(*, user):
@@ -214,14 +215,16 @@ class PublishedContent:
 def delete_account(*, user, published=PublishedContent.REMOVE):
     """Remove the member and their personal data; keep only an anonymous record.
 
-    Apps that hold member content register a handler in `exports.DELETION_HANDLERS`;
+    Apps that hold member content register a `forget` handler with
+    `website.registry.add_personal_data`;
     each receives the user and the member's choice for published work and
     returns a count for the log.
     """
     with transaction.atomic():
         counts = {}
-        for name, handler in exports.DELETION_HANDLERS.items():
-            counts[name] = handler(user, published)
+        for part in registry.personal_data():
+            if part.forget is not None:
+                counts[part.name] = part.forget(user, published)
         profile = getattr(user, "profile", None)
         files = []
         if profile:

@@ -99,7 +99,7 @@ def directory(request):
     audience = reach(request.user)
     # The page is the same for everyone in an audience, for one query string and language:
     # keep it until a profile changes. The key never holds anything about the viewer.
-    raw = f"{audience}|{languages.current()}|{request.GET.urlencode()}|{selectors.directory_version()}"
+    raw = f"{audience}|{languages.current()}|{request.GET.urlencode()}|{selectors.DIRECTORY.get()}"
     key = "directory:" + hashlib.sha1(raw.encode()).hexdigest()
     cached = versioned.get(key)
     if cached is None:

@@ -15,9 +15,10 @@ from `ready()` only.
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any, Literal
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -199,10 +200,6 @@ def sitemap() -> list[SitemapEntry]:
 public_content: list[str] = []  # "app_label.Model" of everything registered below
 
 
-def _content_changed(sender, **kwargs):
-    CONTENT.bump()
-
-
 def add_public_content(*models: Any, m2m: Iterable[Any] = ()) -> None:
     """Models (classes or "app_label.Model") whose rows public pages show.
 
@@ -210,12 +207,58 @@ def add_public_content(*models: Any, m2m: Iterable[Any] = ()) -> None:
     content version (`versions.CONTENT`) now and again after the commit, so cached
     pages, menus and site settings are rebuilt in every process.
     """
-    for model in models:
-        label = model if isinstance(model, str) else model._meta.label
-        post_save.connect(_content_changed, sender=model, dispatch_uid=f"content-{label}-save")
-        post_delete.connect(_content_changed, sender=model, dispatch_uid=f"content-{label}-del")
-        public_content.append(label)
-    for through in m2m:
-        label = through._meta.label
-        m2m_changed.connect(_content_changed, sender=through, dispatch_uid=f"content-{label}-m2m")
-        public_content.append(label)
+    CONTENT.watch(*models, m2m=m2m)
+    for model in [*models, *m2m]:
+        public_content.append(model if isinstance(model, str) else model._meta.label)
+
+
+# Personal data ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """What an app holds about a member: `collect(user)` returns JSON-able data for
+    "download my data"; `forget(user, published)` (optional) removes or anonymises it
+    before the account is deleted and returns a count for the log."""
+
+    name: str
+    collect: Callable[[Any], Any]
+    forget: Callable[[Any, str], Any] | None = None
+
+
+_personal_data: dict[str, PersonalData] = {}
+
+
+def add_personal_data(
+    name: str, *, collect: Callable[[Any], Any], forget: Callable[[Any, str], Any] | None = None
+) -> None:
+    """Register an app's part of a member's data export and account deletion."""
+    _personal_data[name] = PersonalData(name, collect, forget)
+
+
+def personal_data() -> list[PersonalData]:
+    return list(_personal_data.values())
+
+
+def flag_required(name: str) -> Callable:
+    """A view decorator: only users for whom the viewer flag `name` holds may open the view
+    (anonymous visitors are sent to sign in, others get 403). Lets a lower app guard its
+    pages by a role a higher app defines, e.g. `flag_required("is_executor")`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                # Imported here: auth.views loads the user model, and this module is
+                # imported while apps are still loading.
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            predicate = _viewer_flags.get(name)
+            if predicate is None or not predicate(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +44,25 @@ request_finished.connect(_end_memo, dispatch_uid="versions-memo-end")
 
 
 class Version:
+    """A number shared by every process that changes whenever what it stands for changes.
+    Cache keys that include it go stale at once, everywhere. The one cache-version helper:
+    each app makes its own (`CONTENT` below, the directory's, the Fund's) and `watch`es
+    the models it depends on."""
+
     def __init__(self, key):
         self.key = key
+
+    def watch(self, *models, m2m=()):
+        """Bump whenever a row of `models` is saved or deleted, or a `m2m` through table
+        changes (models as classes or "app_label.Model")."""
+        for model in models:
+            label = model if isinstance(model, str) else model._meta.label
+            uid = f"{self.key}-{label}"
+            post_save.connect(self.bump, sender=model, dispatch_uid=f"{uid}-save", weak=False)
+            post_delete.connect(self.bump, sender=model, dispatch_uid=f"{uid}-del", weak=False)
+        for through in m2m:
+            uid = f"{self.key}-{through._meta.label}-m2m"
+            m2m_changed.connect(self.bump, sender=through, dispatch_uid=uid, weak=False)
 
     def get(self):
         memo = getattr(_memo, "values", None)

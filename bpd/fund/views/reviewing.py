@@ -108,7 +108,7 @@ def committee(request, slug):
     raw = "|".join(
         str(part)
         for part in (round.pk, request.user.pk, executor, languages.current(),
-                     request.GET.urlencode(), selectors.fund_version())
+                     request.GET.urlencode(), selectors.FUND.get())
     )  # fmt: skip
     key = "committee:" + hashlib.sha1(raw.encode()).hexdigest()
     table = versioned.get(key)

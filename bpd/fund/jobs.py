@@ -1,0 +1,10 @@
+"""The Fund's scheduled work (run by the task worker, see bpd.background)."""
+
+from bpd.background import jobs
+from bpd.fund import services
+
+
+@jobs.job("fund.expire_offers", every=jobs.FREQUENTLY)
+def expire_offers():
+    promoted = services.lapse_overdue_offers()
+    return f"{len(promoted)} waiting-list applications offered an award"
