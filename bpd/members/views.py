@@ -373,7 +373,8 @@ def demo_sign_in(request):
         email__in=[demo_email(role.value) for role in ROLE_ACCOUNTS]
     )
     if request.method == "POST":
-        user = get_object_or_404(demo, pk=request.POST.get("user"))
+        chosen = request.POST.get("user", "")
+        user = get_object_or_404(demo, pk=chosen if chosen.isdigit() else None)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("members:home")
     return render(request, "members/demo_sign_in.html", {"accounts": demo.order_by("email")})
