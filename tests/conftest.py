@@ -21,6 +21,23 @@ def _isolated(settings, tmp_path):
 
 
 @pytest.fixture
+def uncached(settings, monkeypatch):
+    """Every cache misses: the shared cache, and this process's copies in front of it.
+
+    A query count taken under this fixture measures rendering a page, not reading it back
+    from a cache that an earlier request of the same test filled.
+    """
+    from bpd.website.versions import versioned
+
+    settings.CACHES = {
+        alias: {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+        for alias in settings.CACHES
+    }
+    versioned.local.clear()
+    monkeypatch.setattr(versioned.local, "get", lambda key: None)
+
+
+@pytest.fixture
 def site_content(db):
     """The site's real content, as `python3 dev.py start` loads it."""
     import yaml

@@ -307,6 +307,20 @@ class Application(models.Model):
     def get_absolute_url(self):
         return reverse("fund:application", args=[self.pk])
 
+    @property
+    def is_funded(self):
+        """Money is promised: offered, accepted or completed."""
+        return self.status in self.Status.FUNDED
+
+    @property
+    def is_travelling(self):
+        """Accepted or completed: bookings, the itinerary and the letter exist."""
+        return self.status in self.Status.TRAVELLING
+
+    @property
+    def is_withdrawable(self):
+        return self.status in self.Status.WITHDRAWABLE
+
 
 class CostItem(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="costs")

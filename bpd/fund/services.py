@@ -175,7 +175,7 @@ def save_draft(*, round, applicant, draft, now=None):
         raise FundError(_("This round is for community leaders."))
     with transaction.atomic():
         application = (
-            Application.objects.select_for_update()
+            Application.objects.select_for_update(of=("self",))
             .filter(round=round, applicant=applicant)
             .select_related("event")
             .first()
@@ -631,7 +631,7 @@ def set_booking_status(*, booking, status, actor, refunded=0, loss=None):
     not refunded is recorded as a loss (unless `loss` says otherwise)."""
     with transaction.atomic():
         booking = (
-            Booking.objects.select_for_update()
+            Booking.objects.select_for_update(of=("self",))
             .select_related("application__round")
             .get(pk=booking.pk)
         )
@@ -700,7 +700,7 @@ def settle_out_of_pocket(*, item, actor, now=None):
     """The traveller has been paid back."""
     with transaction.atomic():
         item = (
-            OutOfPocket.objects.select_for_update()
+            OutOfPocket.objects.select_for_update(of=("self",))
             .select_related("application__round")
             .get(pk=item.pk)
         )

@@ -1,6 +1,8 @@
 """Reads of published news that other parts of the site show."""
 
 from django.conf import settings
+from django.db.models import Min
+from django.utils import timezone
 
 from bpd.news.models import Post
 from bpd.website import languages
@@ -32,3 +34,10 @@ def sitemap():
             for alternate in index
         ),
     ]
+
+
+def next_scheduled():
+    """When the next scheduled post appears (None if none is scheduled)."""
+    return Post.objects.filter(published_at__gt=timezone.now()).aggregate(
+        first=Min("published_at")
+    )["first"]

@@ -12,17 +12,38 @@ import hashlib
 
 from django.contrib.messages import get_messages
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from bpd.website import languages
-from bpd.website.versions import content_version, versioned
+from bpd.website import languages, registry
+from bpd.website.versions import CONTENT, versioned
 
 MAX_AGE = 300  # browsers and CDNs: five minutes
 TIMEOUT = 3600  # our cache: an hour, or until the content changes
 
 
+NEVER = "never"
+
+
+def fresh_content_version():
+    """The content version, bumped first if scheduled content (a post set to appear at a
+    time) became due since it was last bumped. Costs a cache read, no query, on most
+    requests; the moment is recomputed once per content version."""
+    version = CONTENT.get()
+    key = f"content:next-change:{version}"
+    moment = versioned.get(key)
+    if moment is None:
+        moment = registry.next_scheduled_change() or NEVER
+        versioned.set(key, moment, TIMEOUT)
+    if moment != NEVER and timezone.now() >= moment:
+        CONTENT.bump()
+        version = CONTENT.get()
+    return version
+
+
 def _key(request):
-    raw = f"{languages.current()}|{request.path}|{request.META.get('QUERY_STRING', '')}|{content_version()}"
+    query = request.META.get("QUERY_STRING", "")
+    raw = f"{languages.current()}|{request.path}|{query}|{fresh_content_version()}"
     return "page:" + hashlib.sha1(raw.encode()).hexdigest()
 
 

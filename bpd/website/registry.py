@@ -212,6 +212,22 @@ def add_public_content(*models: Any, m2m: Iterable[Any] = ()) -> None:
         public_content.append(model if isinstance(model, str) else model._meta.label)
 
 
+# Content that changes by itself ----------------------------------------------
+
+_scheduled: list[Callable[[], "dt.datetime | None"]] = []
+
+
+def add_scheduled_content(provider: Callable[[], "dt.datetime | None"]) -> None:
+    """`provider()` says when public content next changes with nobody saving anything
+    (a post scheduled to appear), or None. Cached pages are dropped at that moment."""
+    _scheduled.append(provider)
+
+
+def next_scheduled_change() -> "dt.datetime | None":
+    moments = [moment for provider in _scheduled if (moment := provider()) is not None]
+    return min(moments, default=None)
+
+
 # Personal data ---------------------------------------------------------------
 
 

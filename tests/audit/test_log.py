@@ -92,7 +92,7 @@ def test_a_deleted_member_is_anonymised_in_the_log(client, db):
 
 
 def test_log_refuses_a_verb_outside_the_fixed_list(db):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"fund\.made_up"):
         log.log(actor=None, verb="fund.made_up")
 
 

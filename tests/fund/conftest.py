@@ -61,9 +61,15 @@ def draft(event, *, country="NG", currency="USD", costs=None):
     )  # fmt: skip
 
 
-def make_application(round, event, *, country="NG", costs=None, currency="USD", submit=True):
-    user = UserFactory(roles=[Role.LEADER])
-    ProfileFactory(user=user, country=country)
+def make_application(
+    round, event, *, applicant=None, country="NG", costs=None, currency="USD", submit=True
+):
+    """An application to `round` (submitted unless `submit` is false), by `applicant` or
+    by a new community leader."""
+    user = applicant
+    if user is None:
+        user = UserFactory(roles=[Role.LEADER])
+        ProfileFactory(user=user, country=country)
     application = services.save_draft(round=round, applicant=user, draft=draft(
         event, country=country, currency=currency, costs=costs or {"flight": 80_000, "visa": 20_000}
     ))  # fmt: skip

@@ -69,16 +69,12 @@ def test_submit_refused_above_cap(fund_round, event):
 
 
 def test_submit_twice_is_refused(application):
-    with pytest.raises(FundError):
+    with pytest.raises(FundError, match="cannot be changed"):
         services.submit(application=application, actor=application.applicant)
 
-
-def test_withdraw_allowed_before_decision_only(application, executor):
-    services.withdraw(application=application, actor=application.applicant)
     application.refresh_from_db()
-    assert application.status == S.WITHDRAWN
-    with pytest.raises(FundError):
-        services.withdraw(application=application, actor=application.applicant)
+    assert application.status == S.SUBMITTED
+    assert audit.history(application).filter(verb="fund.submitted").count() == 1
 
 
 def test_conflicted_reviewer_cannot_score_and_scores_removed(application, reviewers):
@@ -160,6 +156,9 @@ def test_award_above_cap_or_uncovered_item_is_refused(application, executor):
         services.stage_decision(
             application=application, outcome="award", items={"per_diem": 1_000}, actor=executor
         )
+
+    application.refresh_from_db()
+    assert not hasattr(application, "decision")
 
 
 def test_decline_of_offer_moves_waiting_list_up_and_tells_executors(
@@ -244,6 +243,10 @@ def test_reply_after_deadline_is_refused(application, executor):
             accept=True,
             now=timezone.now() + dt.timedelta(days=60),
         )
+
+    application.refresh_from_db()
+    assert application.status == S.OFFERED
+    assert application.decision.replied_at is None
 
 
 def test_booking_needs_accepted_award(application, executor, treasurer):
@@ -382,9 +385,18 @@ def test_visa_refusal_cancels_bookings_with_refunds_and_losses(application, exec
 
 def test_cancellation_flow_needs_a_refused_visa(application, executor, treasurer):
     accepted(application, executor)
+    flight = services.add_booking(
+        application=application, actor=treasurer, category="flight", vendor="Air",
+        amount=60_000, currency="USD", rate=1, status="booked",
+    )  # fmt: skip
 
     with pytest.raises(FundError, match="refused"):
-        services.cancel_after_refusal(application=application, actor=treasurer, refunds={})
+        services.cancel_after_refusal(
+            application=application, actor=treasurer, refunds={flight.pk: 60_000}
+        )
+
+    flight.refresh_from_db()
+    assert (flight.status, flight.refunded, flight.loss) == ("booked", 0, 0)
 
 
 def test_report_completes_the_trip(application, executor):

@@ -112,7 +112,7 @@ def test_no_wait_data_is_unknown():
     assert result.verdict == Verdict.UNKNOWN
 
 
-def test_cannot_apply_more_than_six_months_ahead():
+def test_appointment_expected_no_earlier_than_six_months_before_travel():
     travel = TODAY + dt.timedelta(days=300)
 
     result = assess(requirement=Requirement.REQUIRED, travel_date=travel, today=TODAY, wait_days=1)

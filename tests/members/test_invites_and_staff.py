@@ -6,9 +6,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from bpd.members import services
 from bpd.audit import services as audit
 from bpd.audit.models import Entry
+from bpd.members import services
 from bpd.members.models import Invite
 from bpd.members.roles import Role
 from bpd.members.visibility import Visibility
@@ -65,9 +65,14 @@ def test_unusable_invite_is_refused_with_reason(client, db, invite_kwargs, messa
 def test_withdrawn_invite_is_refused(db):
     invite = make_invite(Role.LEADER)
     services.revoke_invite(invite=invite, actor=invite.created_by)
+    user = UserFactory()
 
     with pytest.raises(services.InviteError):
-        services.redeem_invite(invite=invite, user=UserFactory())
+        services.redeem_invite(invite=invite, user=user)
+
+    assert not user.groups.filter(name=Role.LEADER).exists()
+    invite.refresh_from_db()
+    assert invite.uses == 0
 
 
 def test_invite_locked_to_address_works_for_that_address(db):

@@ -49,6 +49,8 @@ def test_export_holds_no_one_elses_data(client, db):
     archive = zipfile.ZipFile(io.BytesIO(content))
 
     everything = archive.read("data.json").decode() + archive.read("data.md").decode()
+    assert "Mine" in everything
+    assert mine.user.email in everything
     assert "Someone else" not in everything
     assert "else@example.com" not in everything
 
