@@ -13,6 +13,7 @@ from django.conf import settings
 
 LIMIT = 160
 
+
 def template_dirs():
     base = Path(settings.BASE_DIR).resolve()
     dirs = [Path(d) for engine in settings.TEMPLATES for d in engine.get("DIRS", [])]
