@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from bpd.fund import money
@@ -303,8 +304,11 @@ class RoundTextForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # English is the round's own description; translations are for the other languages.
+        # A blank first choice, so the empty row for a new translation stays empty (and
+        # unvalidated) unless the editor picks a language.
         self.fields["language"].choices = [
-            (code, name) for code, name in self.fields["language"].choices if code not in {"", "en"}
+            ("", _("Choose a language")),
+            *((code, name) for code, name in settings.LANGUAGES if code != "en"),
         ]
 
 

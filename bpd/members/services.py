@@ -246,14 +246,22 @@ def delete_account(*, user, published=PublishedContent.REMOVE):
 
 
 EXECUTOR_APPS = ["pages", "news", "website", "members"]
+# What members keep private (profiles, connected accounts) is not opened in the admin by
+# executors: the staff pages show it as each member chose, and record who looked.
+PRIVATE_MODELS = ["profile", "connection"]
 
 
 def ensure_groups():
-    """Create a group per role; executors may maintain the site's content and members in the admin."""
+    """Create a group per role; executors may maintain the site's content, accounts, roles
+    and invites in the admin, but not members' profiles or connected accounts."""
     for role in Role:
         Group.objects.get_or_create(name=role.value)
     executors = Group.objects.get(name=Role.EXECUTOR)
-    executors.permissions.set(Permission.objects.filter(content_type__app_label__in=EXECUTOR_APPS))
+    executors.permissions.set(
+        Permission.objects.filter(content_type__app_label__in=EXECUTOR_APPS).exclude(
+            content_type__app_label="members", content_type__model__in=PRIVATE_MODELS
+        )
+    )
 
 
 __all__ = ["User"]

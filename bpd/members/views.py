@@ -290,10 +290,12 @@ def staff_members(request):
     profiles = selectors.directory(reach(request.user), **{k: v for k, v in filters.items() if v})
     if request.GET.get("format") == "csv":
         return _members_csv(request, profiles.select_related("user"))
-    page = Paginator(profiles, 50).get_page(request.GET.get("page"))
+    page = Paginator(profiles.select_related("user"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     rows = [selectors.ProfileView(profile, request.user) for profile in page.object_list]
+    seen = [(row.profile.user, row.private_fields_seen()) for row in rows]
+    services.record_access(staff=request.user, seen=seen, context="staff member list")
     return render(
         request,
         "members/staff/members.html",

@@ -41,7 +41,7 @@ class PreviewAdminMixin:
         # Many-to-many values (a post's tags) cannot be set on an unsaved object.
         many_to_many = {field.name for field in document._meta.many_to_many}
         for name, value in form.cleaned_data.items():
-            if hasattr(document, name) and name not in many_to_many:
+            if name not in many_to_many and hasattr(document, name):
                 setattr(document, name, value)
         document.body_html = markdown.render(document.body)
         with translation.override(document.language or "en"):

@@ -4,11 +4,11 @@ import pytest
 
 from bpd.members.roles import Role
 from bpd.members.services import ensure_groups
+from tests.access.world import fund_world
 from tests.browser.conftest import settle_and_close
 from tests.browser.test_member_pages import signed_in_context
 from tests.browser.test_public_site import AXE_OPTIONS
 from tests.factories import ProfileFactory, UserFactory
-from tests.test_access_matrix import fund_world
 
 pytestmark = pytest.mark.browser
 

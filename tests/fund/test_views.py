@@ -571,3 +571,24 @@ def test_executor_translates_the_round_description_on_its_page(client, fund_roun
     assert fund_round.localised_description("sw") == "Maelezo ya awamu"
     client.force_login(UserFactory(roles=[Role.LEADER]))
     assert "Maelezo ya awamu" in client.get("/sw/fund/").text
+
+
+def test_round_edit_saves_without_filling_the_empty_translation_row(client, fund_round, executor):
+    client.force_login(executor)
+    page = client.get("/fund/test-round/edit/")
+    data = {
+        "name": "Renamed round", "slug": "test-round", "currency": "USD", "budget_amount": "3000",
+        "opens_at": "2026-11-01T00:00", "closes_at": "2026-12-31T00:00", "decision_date": "2027-01-15",
+        "covered": ["visa", "flight"], "offer_reply_days": "10",
+        "criteria-TOTAL_FORMS": "0", "criteria-INITIAL_FORMS": "0",
+        # The blank row as a browser sends it: the select's first option, an empty description.
+        "texts-TOTAL_FORMS": "1", "texts-INITIAL_FORMS": "0",
+        "texts-0-language": "", "texts-0-description": "",
+    }  # fmt: skip
+    assert '<option value="" selected>' in page.text
+
+    response = client.post("/fund/test-round/edit/", data)
+
+    assert response.status_code == 302
+    fund_round.refresh_from_db()
+    assert fund_round.name == "Renamed round"

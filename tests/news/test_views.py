@@ -176,3 +176,19 @@ def test_post_image_is_resized_to_webp_with_dimensions(client, db):
     html = client.get(post.get_absolute_url()).text
     assert 'width="800" height="400"' in html
     assert 'alt="A crowd"' in html
+
+
+def test_admin_preview_of_a_post_with_tags_renders(client, db):
+    from bpd.members.roles import Role
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(roles=[Role.EXECUTOR], is_superuser=True))
+    data = {
+        "title": "Preview me", "slug": "preview-me", "language": "en", "body": "Hello",
+        "author_name": "A", "published_at_0": "2026-12-01", "published_at_1": "10:00",
+    }  # fmt: skip
+
+    response = client.post("/admin/news/post/preview/", data)
+
+    assert response.status_code == 200
+    assert "Preview me" in response.text

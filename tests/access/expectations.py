@@ -1,0 +1,462 @@
+"""What each role may do at each URL, what each POST sends, and who may see each marker.
+
+Statuses: a number is the exact status expected; LOGIN is a redirect to a sign-in page;
+ANY is any status below 500 (pages whose answer depends on Django or allauth, never on
+our rules). For POST, a role whose expected status is 200 or ANY is *allowed*: the
+request may write, and only a status of 500 or more fails it. Any other expectation is
+a *denial*: the status must match and no statement of the request may write a row.
+POST expectations are those of GET unless POST below says otherwise.
+"""
+
+import datetime as dt
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from tests.access.world import EXECUTORS, ROLES
+
+LOGIN = "sign-in redirect"
+ANY = "any status below 500"
+ALLOWED = {200, ANY}
+
+
+def cells(anonymous, others, **roles):
+    """A row of the matrix: `anonymous`, then `others` for every signed-in role unless named."""
+    row = {"anonymous": anonymous, **dict.fromkeys(ROLES[1:], others)}
+    unknown = set(roles) - set(row)
+    assert not unknown, f"no such roles: {unknown}"
+    return row | roles
+
+
+PUBLIC = cells(200, 200)
+MEMBERS_ONLY = cells(LOGIN, 200)
+EXECUTORS_ONLY = cells(LOGIN, 403, **dict.fromkeys(EXECUTORS, 200))
+MONEY = EXECUTORS_ONLY | {"treasurer": 200}
+POST_ONLY = cells(LOGIN, 405)  # GET: the view only answers POST
+OWN_APPLICATION = cells(LOGIN, 404, target=200)  # others get 404: an id tells them nothing
+SIGNED_OUT_ONLY = cells(200, 302)  # signed-in people are sent on; nothing is written
+
+# GET, per pattern key: the URL name ("namespace:name"), or the route of an unnamed pattern.
+GET = {
+    "robots": PUBLIC,
+    "sitemap": PUBLIC,
+    "favicon": PUBLIC,
+    "healthz": PUBLIC,
+    "ready": PUBLIC,
+    # Uploaded files, served by path to anyone (Django's static serve); the sample path
+    # has no file behind it.
+    "^media/(?P<path>.*)$": cells(404, 404),
+    "pages:home": PUBLIC,
+    "pages:detail": PUBLIC,
+    "news:index": PUBLIC,
+    "news:feed": PUBLIC,
+    "news:tag": PUBLIC,
+    "news:detail": PUBLIC,
+    "members:expertise": PUBLIC,
+    "members:invite": PUBLIC,
+    "members:demo_sign_in": PUBLIC,  # development only: settings.DEMO_SIGN_IN is on in tests
+    "members:home": MEMBERS_ONLY,
+    "members:onboarding": MEMBERS_ONLY,
+    "members:edit_profile": MEMBERS_ONLY,
+    "members:directory": MEMBERS_ONLY,
+    "members:connections": MEMBERS_ONLY,
+    "members:my_data": MEMBERS_ONLY,
+    "members:delete_account": MEMBERS_ONLY,
+    # The target shares their name with "leaders and staff" only.
+    "members:profile": cells(LOGIN, 404, target=200, leader=200, **dict.fromkeys(EXECUTORS, 200)),
+    "members:connection_start": POST_ONLY,
+    "members:connection_remove": POST_ONLY,
+    "members:connection_callback": cells(LOGIN, 302),  # no state: back to the connections page
+    "members:staff_home": EXECUTORS_ONLY,
+    "members:staff_members": EXECUTORS_ONLY,
+    "members:staff_invites": EXECUTORS_ONLY,
+    "members:staff_invite_revoke": EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405),
+    "members:staff_audit": EXECUTORS_ONLY,
+    "background:mail_and_jobs": EXECUTORS_ONLY,
+    "background:retry_email": EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405),
+    # Accounts (allauth, with our sign-up page and the password form turned into a redirect).
+    "account_signup": SIGNED_OUT_ONLY,
+    "accounts/login/": cells(LOGIN, LOGIN),  # ours: sign-in is by emailed code only
+    "account_login": cells(LOGIN, LOGIN),  # allauth's, shadowed by the line above
+    "account_request_login_code": SIGNED_OUT_ONLY,
+    "account_confirm_login_code": cells(LOGIN, 302),  # no code was requested in this session
+    "account_logout": cells(302, 200),
+    "account_inactive": PUBLIC,
+    "account_reauthenticate": cells(LOGIN, ANY),
+    "account_email": MEMBERS_ONLY,
+    "account_email_verification_sent": cells(302, 302),  # nothing waits for confirmation
+    "account_change_password": cells(LOGIN, ANY),
+    "account_set_password": cells(LOGIN, ANY),
+    "account_reset_password": cells(ANY, ANY),
+    "account_reset_password_done": cells(ANY, ANY),
+    "account_reset_password_from_key": cells(ANY, ANY),
+    "account_reset_password_from_key_done": cells(ANY, ANY),
+    # The Fund. "round" is the round under test; the target's application T1 in it is an
+    # accepted award (bookings, out-of-pocket, visa refused); E1 is executor_applicant's
+    # own submitted application in the same round.
+    "fund:index": MEMBERS_ONLY,
+    "fund:manage": EXECUTORS_ONLY,
+    "fund:round_edit": EXECUTORS_ONLY,
+    "fund:allocate": EXECUTORS_ONLY,
+    # Sample: E1, executor_applicant's own application.
+    "fund:decide": EXECUTORS_ONLY | {"executor_applicant": 200},  # issue 10: should be 403
+    "fund:stage_proposal": EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405),
+    "fund:release": EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405),
+    "fund:wait_times": MONEY,
+    "fund:money": MONEY,
+    "fund:report": MONEY,
+    "fund:bookings": MONEY,
+    # Each booking action has its own POST URL. Sample: T1 (its booking, its out-of-pocket).
+    **dict.fromkeys(
+        (
+            "fund:add_booking",
+            "fund:cancel_all",
+            "fund:out_of_pocket",
+            "fund:booking_status",
+            "fund:settle",
+        ),
+        MONEY | dict.fromkeys(("treasurer", *EXECUTORS), 405),
+    ),
+    # Reviewers of the round who hold the role now; losing the role ends access. The
+    # round is fetched through Round.objects.reviewed_by / committee_for: 404 for others.
+    "fund:review_queue": cells(LOGIN, 404, reviewer=200),
+    "fund:committee": cells(LOGIN, 404, reviewer=200, **dict.fromkeys(EXECUTORS, 200)),
+    "fund:review": cells(LOGIN, 404, reviewer=200),
+    "fund:declare_conflict": POST_ONLY,
+    "fund:application": OWN_APPLICATION,
+    "fund:letter": OWN_APPLICATION,
+    # Only leaders may apply; who has applied already is sent to their application.
+    "fund:apply": cells(LOGIN, 403, leader=200, target=302, executor_applicant=302),
+    "fund:withdraw": POST_ONLY,
+    "fund:reply": POST_ONLY,
+    "fund:visa_outcome": POST_ONLY,
+    "fund:trip_report": POST_ONLY,
+}
+
+# Django's admin: one rule for every pattern under admin/ (staff only; what an executor
+# may do inside is Django's model permissions, so any answer below 500), with the few
+# pages that differ named.
+ADMIN = cells(LOGIN, LOGIN, **dict.fromkeys(EXECUTORS, ANY))
+GET_BY_PREFIX = {"admin/": ADMIN}
+GET |= {
+    "admin:login": cells(LOGIN, ANY),  # allauth's secure_admin_login
+    # Django's admin sends whoever may not use it from its logout page to its index.
+    "admin:logout": cells(302, 302, **dict.fromkeys(EXECUTORS, ANY)),
+}
+
+# POST, where it differs from GET.
+POST = {
+    "account_email_verification_sent": cells(302, 200),
+    "members:invite": cells(LOGIN, 200),
+    "members:connection_start": MEMBERS_ONLY,
+    "members:connection_remove": MEMBERS_ONLY,
+    "members:staff_invite_revoke": EXECUTORS_ONLY,
+    "background:retry_email": EXECUTORS_ONLY,
+    "fund:declare_conflict": cells(LOGIN, 404, reviewer=200),
+    # issue 10: executor_applicant stages the decision on their own application (observed
+    # allowed; should be 403).
+    "fund:decide": EXECUTORS_ONLY | {"executor_applicant": 200},
+    "fund:stage_proposal": EXECUTORS_ONLY,
+    "fund:release": EXECUTORS_ONLY,
+    **dict.fromkeys(
+        (
+            "fund:add_booking",
+            "fund:cancel_all",
+            "fund:out_of_pocket",
+            "fund:booking_status",
+            "fund:settle",
+        ),
+        MONEY,
+    ),
+    "fund:withdraw": OWN_APPLICATION,
+    "fund:reply": OWN_APPLICATION,
+    "fund:visa_outcome": OWN_APPLICATION,
+    "fund:trip_report": OWN_APPLICATION,
+}
+
+
+def expected_get(pattern):
+    if pattern.key in GET:
+        return GET[pattern.key]
+    for prefix, row in GET_BY_PREFIX.items():
+        if pattern.route.startswith(prefix):
+            return row
+    return None
+
+
+def expected_post(pattern):
+    if pattern.key in POST:
+        return POST[pattern.key]
+    row = expected_get(pattern)
+    if row is None or 405 in row.values():
+        return None  # a POST-only view needs its own row
+    return row
+
+
+def is_denial(expected):
+    return expected not in ALLOWED
+
+
+# What each POST sends. Payloads are valid for the form, so a missing guard would write
+# and the unchanged-database check would catch it. A view that dispatches on a field
+# (`action`, `answer`, a named button) is posted once per value.
+def _today(days=0):
+    return (timezone.now() + dt.timedelta(days=days)).date().isoformat()
+
+
+def _new_round(w):
+    return {
+        "name": "Posted round", "slug": "posted-round", "description": "",
+        "opens_at": "2030-01-01 00:00", "closes_at": "2030-02-01 00:00",
+        "decision_date": "2030-03-01", "currency": "USD", "covered": ["flight"],
+        "requires_leader": "on", "offer_reply_days": "10", "budget_amount": "1000",
+    }  # fmt: skip
+
+
+def _application(w):
+    return {
+        "event_choice": w.objects["event"].pk, "country": "NG", "passport_country": "NG",
+        "purpose": "Posted", "give_back": "Posted", "event_grant": "not_applied",
+        "currency": "USD", "cost_flight": "500", "consent": "on",
+    }  # fmt: skip
+
+
+def _review(w):
+    pk = w.objects["criterion"].pk
+    return {f"score_{pk}": "2", f"note_{pk}": "posted", "comment": "posted"}
+
+
+def _booking(w):
+    return {
+        "booking-category": "flight", "booking-vendor": "Posted air", "booking-reference": "P",
+        "booking-description": "", "booking-starts_at": "", "booking-cost": "10",
+        "booking-currency": "USD", "booking-rate": "1", "booking-status": "planned",
+    }  # fmt: skip
+
+
+def _wait_times(w):
+    text = b"post,country,visa_category,wait_days\nLagos,NG,B1/B2,100\n"
+    return {
+        "kind": "csv", "destination": "US", "as_of": _today(), "source": "posted",
+        "file": SimpleUploadedFile("waits.csv", text, content_type="text/csv"),
+    }  # fmt: skip
+
+
+class PageForm:
+    """The page's own POST form as its WRITER sees it, with `changes` made to it."""
+
+    def __init__(self, **changes):
+        self.changes = changes
+
+
+# key: {action label: payload(world) -> dict, or a PageForm}. A key not listed posts an
+# empty form. The label "" means the view's single form.
+ACTIONS = {
+    "members:onboarding": {"": PageForm(display_name="Posted")},
+    "members:edit_profile": {"": PageForm(display_name="Posted")},
+    "members:delete_account": {"": lambda w: {"published": "remove", "confirm": "DELETE"}},
+    "members:staff_invites": {
+        "": lambda w: {
+            "groups": [w.objects["invite"].groups.first().pk],
+            "days": "3",
+            "max_uses": "1",
+        }
+    },
+    "account_signup": {
+        "": lambda w: {
+            "email": "posted@example.com",
+            "accept_code_of_conduct": "on",
+            "affirm_identity": "on",
+        }
+    },
+    "account_request_login_code": {"": lambda w: {"email": w.users["target"].email}},
+    "account_confirm_login_code": {
+        "": lambda w: {"code": "ABCDEF"},
+        "resend": lambda w: {"action": "resend"},
+    },
+    "account_email": {"": lambda w: {"action_add": "", "email": "posted@example.com"}},
+    "fund:manage": {"": _new_round},
+    # The empty translation row's language list has no blank choice, so a browser sends
+    # its first language and the row must be filled in (or the save fails).
+    "fund:round_edit": {
+        "": PageForm(
+            description="Posted", **{"texts-0-language": "ha", "texts-0-description": "Posted"}
+        )
+    },
+    "fund:apply": {"save": _application, "submit": lambda w: _application(w) | {"submit": "1"}},
+    "fund:review": {"": _review},
+    "fund:declare_conflict": {"": lambda w: {"reason": "posted"}},
+    "fund:decide": {"": lambda w: {"outcome": "award", "reason": "posted", "award_flight": "5"}},
+    "fund:money": {"": lambda w: {"currency": "GBP", "rate": "1.3", "as_of": _today()}},
+    "fund:wait_times": {"": _wait_times},
+    "fund:add_booking": {"": _booking},
+    "fund:booking_status": {"": lambda w: {"status": "used"}},
+    "fund:cancel_all": {"": lambda w: {f"refund_{w.objects['booking'].pk}": "0"}},
+    "fund:out_of_pocket": {
+        "": lambda w: {
+            "pocket-description": "posted",
+            "pocket-amount": "10",
+            "pocket-currency": "USD",
+        }
+    },
+    "fund:reply": {
+        "accept": lambda w: {"answer": "accept"},
+        "decline": lambda w: {"answer": "decline"},
+    },
+    "fund:visa_outcome": {
+        "": lambda w: {"appointment_date": _today(20), "visa_decision": "granted"}
+    },
+    "fund:trip_report": {
+        "": lambda w: {"summary": "posted", "brought_back": "posted", "people_reached": "3"}
+    },
+    "admin/": {"": lambda w: {"post": "yes"}},  # a delete page deletes on this
+}
+
+# Who must actually change data with each POST: proof that the payload is one the view
+# accepts, so that a denial which changes nothing means the guard held. Views whose
+# POST writes nothing by design are listed in READ_ONLY_POST instead.
+WRITER = {
+    "members:onboarding": "member",
+    "members:edit_profile": "member",
+    "members:delete_account": "member",
+    "members:invite": "member",
+    "members:connection_remove": "target",
+    "members:staff_invites": "executor",
+    "members:staff_invite_revoke": "executor",
+    "background:retry_email": "executor",
+    "account_signup": "anonymous",
+    "fund:manage": "executor",
+    "fund:round_edit": "executor",
+    "fund:apply": "leader",
+    "fund:review": "reviewer",
+    "fund:declare_conflict": "reviewer",
+    "fund:decide": "executor",
+    "fund:stage_proposal": "executor",
+    "fund:release": "executor",
+    "fund:money": "treasurer",
+    "fund:wait_times": "treasurer",
+    "fund:add_booking": "treasurer",
+    "fund:booking_status": "treasurer",
+    "fund:cancel_all": "treasurer",
+    "fund:out_of_pocket": "treasurer",
+    "fund:settle": "treasurer",
+    "fund:withdraw": "target",
+    "fund:reply": "target",
+    "fund:visa_outcome": "target",
+    "fund:trip_report": "target",
+}
+READ_ONLY_POST = {
+    # Pages that answer POST like GET, or whose POST only touches the session or a mail
+    # queue outside the database.
+    "robots", "sitemap", "favicon", "healthz", "ready", "^media/(?P<path>.*)$",
+    "pages:home", "pages:detail", "news:index", "news:feed", "news:tag", "news:detail",
+    "members:expertise", "members:home", "members:directory", "members:profile",
+    "members:connections", "members:connection_callback", "members:my_data",
+    "members:staff_home", "members:staff_members", "members:staff_audit",
+    "background:mail_and_jobs",
+    "members:demo_sign_in",  # the world has no demo accounts to sign in as
+    "members:connection_start",  # no provider is configured: back with a message
+    "accounts/login/", "account_login", "account_logout", "account_inactive",
+    "account_reauthenticate", "account_email_verification_sent", "account_change_password",
+    "account_set_password", "account_reset_password", "account_reset_password_done",
+    "account_reset_password_from_key", "account_reset_password_from_key_done",
+    "account_request_login_code", "account_confirm_login_code",
+    "account_email",  # adding an address waits in the session for its emailed code
+    "fund:index", "fund:application", "fund:review_queue", "fund:committee", "fund:report",
+    "fund:letter", "fund:allocate", "fund:bookings",
+}  # fmt: skip
+
+
+def actions_for(pattern):
+    if pattern.key in ACTIONS:
+        return ACTIONS[pattern.key]
+    for prefix, actions in ACTIONS.items():
+        if prefix.endswith("/") and pattern.route.startswith(prefix):
+            return actions
+    return {"": lambda w: {}}
+
+
+# Markers: who may see each one, and where ("*" anywhere; a name ending in "*" is a
+# prefix). Nobody else may, anywhere. Executors see a private profile field (name,
+# pronouns) only where the page records that very look in the audit log; that rule is
+# in test_matrix.recorded_access, not here.
+ANYWHERE = {"*"}
+# The Fund's staff pages; executors see every application there (and the audit log).
+FUND_STAFF = {
+    "fund:manage", "fund:round_edit", "fund:allocate", "fund:decide", "fund:committee",
+    "fund:bookings", "fund:money", "fund:report", "members:staff_audit", "admin:fund_*",
+    "admin/fund/*",
+}  # fmt: skip
+# Travellers agree, when applying, that the Fund's staff who book for them see their name.
+BOOKING_PAGES = {"fund:bookings", "fund:money"}
+# Pages that record the executor's look at a member's private fields.
+RECORDING_PAGES = {"members:profile", "members:staff_members", "admin:members_profile_change"}
+# The members' directory is one page per audience (cached for all leaders and staff
+# alike), so it shows what members share with "leaders and staff" without a record.
+DIRECTORY = {"members:directory"}
+
+_STAFF = dict.fromkeys(EXECUTORS, FUND_STAFF)
+MAY_SEE = {
+    # Shared with leaders and staff: leaders anywhere, executors only where recorded.
+    "MARK-NAME": {
+        "target": ANYWHERE,
+        "leader": ANYWHERE,
+        "treasurer": BOOKING_PAGES,
+        **dict.fromkeys(EXECUTORS, BOOKING_PAGES | DIRECTORY),
+    },
+    "MARK-PRONOUN": {"target": ANYWHERE, "leader": ANYWHERE, **dict.fromkeys(EXECUTORS, DIRECTORY)},
+    # "Only me".
+    "MARK-CITY": {"target": ANYWHERE},
+    "MARK-BIO": {"target": ANYWHERE},
+    "MARK-TOPIC": {"target": ANYWHERE},
+    "MARK-GITHUB": {"target": ANYWHERE},
+    "MARK-CONN": {"target": ANYWHERE},
+    # The application: its author; the round's reviewers on the review page; Fund staff.
+    # Not the treasurer, who books travel and does not need the case.
+    **{
+        marker: {"target": ANYWHERE, "reviewer": {"fund:review"}, **_STAFF}
+        for marker in ("MARK-PURPOSE", "MARK-GIVEBACK", "MARK-GRANTNOTES")
+    },
+    # Another reviewer's comments: reviewers of the round once they have sent their own
+    # review (the reviewer has), and Fund staff. Never the applicant.
+    "MARK-REVIEWCOMMENT": {"reviewer": {"fund:review"}, **_STAFF},
+    "MARK-SCORENOTE": {"reviewer": {"fund:review"}, **_STAFF},
+    # A conflict's reason is "seen by staff only".
+    "MARK-CONFLICT": _STAFF,
+    # The decision's reason is sent to the applicant.
+    "MARK-DECISION": {"target": ANYWHERE, **_STAFF},
+    # Bookings and out-of-pocket costs: the traveller, the treasurer, Fund staff.
+    **{
+        marker: {"target": ANYWHERE, "treasurer": BOOKING_PAGES, **_STAFF}
+        for marker in ("MARK-VENDOR", "MARK-BOOKREF", "MARK-BOOKDESC", "MARK-POCKET")
+    },
+    # The trip report: its author and Fund staff.
+    "MARK-REPORT": {"target": ANYWHERE, **_STAFF},
+    "MARK-BROUGHT": {"target": ANYWHERE, **_STAFF},
+    # A review of executor_applicant's own application (E1): Fund staff, except its
+    # applicant. issue 10: executor_applicant sees it on fund:decide for E1 (observed).
+    "MARK-OWNREVIEW": {"executor": FUND_STAFF, "executor_applicant": {"fund:decide"}},
+}
+
+# Where an entitled role must see a marker: proof that the markers are planted where
+# pages show them, so that "not shown" means something.
+MUST_SEE = [
+    ("target", "members:edit_profile", "MARK-BIO"),
+    ("leader", "members:profile", "MARK-NAME"),
+    ("executor", "members:profile", "MARK-NAME"),
+    ("reviewer", "fund:review", "MARK-PURPOSE"),
+    ("reviewer", "fund:review", "MARK-REVIEWCOMMENT"),
+    ("reviewer", "fund:review", "MARK-SCORENOTE"),
+    ("target", "fund:application", "MARK-DECISION"),
+    ("target", "fund:application", "MARK-VENDOR"),
+    ("treasurer", "fund:bookings", "MARK-VENDOR"),
+    ("treasurer", "fund:bookings", "MARK-POCKET"),
+    ("executor", "fund:decide", "MARK-OWNREVIEW"),
+]
+
+
+def may_see(marker, role, key):
+    for page in MAY_SEE[marker].get(role, ()):
+        if page == "*" or page == key or (page.endswith("*") and key.startswith(page[:-1])):
+            return True
+    return False

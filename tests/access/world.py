@@ -1,0 +1,303 @@
+"""The world the access matrix walks: one person per role, a target member whose data is
+marked everywhere it is stored, and a Fund round with an application in every state a
+page or action needs.
+
+Fund records are created directly, not through the Fund's services: the matrix needs
+exact states (an offer still open, a visa refused with bookings still open, a decision
+staged but not released), and it must not depend on the code it is checking.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from bpd.audit import services as audit
+from bpd.audit.verbs import Verb
+from bpd.background.models import OutgoingEmail
+from bpd.fund import models as fund
+from bpd.members import services as members
+from bpd.members.models import Connection, Skill
+from bpd.members.roles import Role
+from bpd.members.visibility import Visibility
+from bpd.website.models import SiteSettings, SocialLink
+from tests.factories import (
+    CityFactory,
+    PageFactory,
+    PostFactory,
+    ProfileFactory,
+    TeamMemberFactory,
+    UserFactory,
+)
+
+ROLES = [
+    "anonymous",
+    "member",
+    "target",  # the member whose data is marked; also the Fund applicant
+    "leader",
+    "reviewer",  # listed on the round and holding the reviewer role
+    "ex_reviewer",  # still listed on the round, but the reviewer role was taken away
+    "treasurer",
+    "executor",
+    "executor_applicant",  # an executor who applied to the same round
+    "partner",
+]
+EXECUTORS = ("executor", "executor_applicant")
+# The groups of the roles whose name is not a group: the others hold the group they name.
+GROUPS = {
+    "member": [],
+    "ex_reviewer": [],  # lost Role.REVIEWER; still on round.reviewers (see _fund)
+    "executor_applicant": [Role.EXECUTOR],
+    # People the roles meet who never sign in here: other reviewers and another applicant.
+    "reviewer2": [Role.REVIEWER],
+    "reviewer3": [Role.REVIEWER],
+    "traveller": [Role.LEADER],
+}
+
+# Markers planted in the target's data. A page showing one to a role that may not see
+# it is a leak (see expectations.MAY_SEE).
+PROFILE_MARKERS = {
+    # Shared with "leaders and staff" (name_visibility = LEADERS).
+    "MARK-NAME": "display_name",
+    "MARK-PRONOUN": "pronouns",
+    # "Only me".
+    "MARK-CITY": "city",
+    "MARK-BIO": "bio",
+    "MARK-TOPIC": "expertise_topics",
+    "MARK-GITHUB": "github",
+    "MARK-CONN": "github",  # the connected GitHub account's name, shown with the links
+}
+FUND_MARKERS = [
+    "MARK-PURPOSE",
+    "MARK-GIVEBACK",
+    "MARK-GRANTNOTES",
+    "MARK-REVIEWCOMMENT",
+    "MARK-SCORENOTE",
+    "MARK-CONFLICT",
+    "MARK-DECISION",
+    "MARK-VENDOR",
+    "MARK-BOOKREF",
+    "MARK-BOOKDESC",
+    "MARK-POCKET",
+    "MARK-REPORT",
+    "MARK-BROUGHT",
+    "MARK-OWNREVIEW",
+]
+MARKERS = [*PROFILE_MARKERS, *FUND_MARKERS]
+
+
+@dataclass
+class World:
+    users: dict
+    objects: dict = field(default_factory=dict)
+
+
+def build_world():
+    members.ensure_groups()
+    users = {"target": _target()}
+    signing_in = [role for role in ROLES if role not in {"anonymous", "target"}]
+    for role in [*signing_in, "reviewer2", "reviewer3", "traveller"]:
+        users[role] = _person(role)
+    world = World(users=users)
+    _site(world)
+    _fund(world)
+    return world
+
+
+def _person(role):
+    roles = GROUPS[role] if role in GROUPS else [Role(role)]
+    return ProfileFactory(user=UserFactory(roles=roles)).user
+
+
+def _target():
+    profile = ProfileFactory(
+        display_name="MARK-NAME", pronouns="MARK-PRONOUN", bio="MARK-BIO",
+        expertise_topics="MARK-TOPIC", github="https://github.com/MARK-GITHUB",
+        city=CityFactory(name="MARK-CITY"), country="ZW", skill_level="expert",
+        career_status="open", roles=["security"], in_expertise_directory=True,
+        name_visibility=Visibility.LEADERS,
+        **dict.fromkeys(("location_visibility", "city_visibility", "about_visibility", "career_visibility", "links_visibility"), Visibility.ONLY_ME),
+    )  # fmt: skip
+    Connection.objects.create(
+        user=profile.user, provider="github", external_id="7", username="MARK-CONN"
+    )
+    return profile.user
+
+
+def _site(world):
+    PageFactory(path="", translation_key="home", layout="home")
+    page = PageFactory(path="about/")
+    post = PostFactory(tags=[])
+    tag = post.tags.create(name="python", slug="python")
+    invite = members.create_invite(
+        created_by=None,
+        groups=[Group.objects.get(name=Role.LEADER)],
+        expires_at=timezone.now() + dt.timedelta(days=1),
+    )
+    failed_email = OutgoingEmail.objects.create(
+        kind="test", recipients="a@example.com", subject="s", status="failed",
+        message={}, next_attempt_at=timezone.now(),
+    )  # fmt: skip
+    Skill.objects.create(name="Django", slug="django")
+    # The site's settings row is otherwise created by the first page that reads it.
+    SiteSettings.objects.create()
+    SocialLink.objects.create(network="github", url="https://github.com/BlackPythonDevs")
+    TeamMemberFactory()
+    world.objects.update(page=page, post=post, tag=tag, invite=invite, failed_email=failed_email)
+
+
+def _fund(world):
+    users, now = world.users, timezone.now()
+    today = now.date()
+    event = fund.Event.objects.create(
+        name="PyCon Test", url="https://example.com", city="Berlin", country="DE",
+        starts_on=today + dt.timedelta(days=200), ends_on=today + dt.timedelta(days=203),
+        listed=True,
+    )  # fmt: skip
+
+    def new_round(slug):
+        return fund.Round.objects.create(
+            name=f"Round {slug}", slug=slug, opens_at=now - dt.timedelta(days=1),
+            closes_at=now + dt.timedelta(days=30), decision_date=today + dt.timedelta(days=40),
+            budget=1_000_000, currency="USD", covered=["flight", "visa"], requires_leader=True,
+        )  # fmt: skip
+
+    round = new_round("round")
+    round.reviewers.add(*(users[r] for r in ("reviewer", "ex_reviewer", "reviewer2", "reviewer3")))
+    criterion = fund.Criterion.objects.create(round=round, name="Impact", weight=1)
+    fund.ExchangeRate.objects.create(round=round, currency="EUR", rate="1.1", as_of=today)
+
+    def application(round, applicant, status, **extra):
+        fields = {
+            "round": round, "applicant": applicant, "event": event, "origin_country": "ZW",
+            "passport_country": "ZW", "purpose": "Talk", "give_back": "Meetup",
+            "currency": "USD", "consent_at": now, "submitted_at": now,
+            "requested_total": 90_000, "status": status,
+        }  # fmt: skip
+        application = fund.Application.objects.create(**fields | extra)
+        fund.CostItem.objects.create(
+            application=application, category="flight", amount=90_000, currency="USD"
+        )
+        return application
+
+    def review(application, reviewer, value=4, comment="", note=""):
+        review = fund.Review.objects.create(
+            application=application, reviewer=reviewer, comment=comment,
+            weighted_score=value, submitted_at=now,
+        )  # fmt: skip
+        fund.Score.objects.create(review=review, criterion=criterion, value=value, comment=note)
+
+    def decision(application, outcome="award", released=True, **extra):
+        decision = fund.Decision.objects.create(
+            application=application, outcome=outcome, staged_by=users["executor"],
+            released_at=now if released else None, **extra,
+        )  # fmt: skip
+        if outcome == "award":
+            fund.AwardItem.objects.create(decision=decision, category="flight", amount=90_000)
+        return decision
+
+    target = users["target"]
+    # T1: the target's accepted award, visa refused, bookings still open: every marker.
+    t1 = application(
+        round, target, "accepted", purpose="MARK-PURPOSE", give_back="MARK-GIVEBACK",
+        event_grant_notes="MARK-GRANTNOTES", visa_decision="refused",
+    )  # fmt: skip
+    review(t1, users["reviewer"])
+    review(t1, users["ex_reviewer"])  # reviewed before losing the role
+    review(t1, users["reviewer2"], comment="MARK-REVIEWCOMMENT", note="MARK-SCORENOTE")
+    fund.Conflict.objects.create(
+        application=t1, reviewer=users["reviewer3"], reason="MARK-CONFLICT"
+    )
+    decision(t1, reason="MARK-DECISION", offered_at=now, replied_at=now)
+    # The audit log keeps both reasons, as the Fund's services write them.
+    for actor, verb, reason in (
+        ("reviewer3", Verb.CONFLICT_DECLARED, "MARK-CONFLICT"),
+        ("executor", Verb.DECISION_STAGED, "MARK-DECISION"),
+    ):
+        audit.log(
+            actor=users[actor], verb=verb, subject=t1, parent=round, person=target, reason=reason
+        )
+    booking = fund.Booking.objects.create(
+        application=t1, category="flight", vendor="MARK-VENDOR", reference="MARK-BOOKREF",
+        description="MARK-BOOKDESC", amount=80_000, currency="USD", rate=1,
+        amount_in_round_currency=80_000, status="booked",
+    )  # fmt: skip
+    pocket = fund.OutOfPocket.objects.create(
+        application=t1, description="MARK-POCKET", amount=5_000, currency="USD"
+    )
+    # E1: the executor's own application in the same round, reviewed, decision staged.
+    e1 = application(round, users["executor_applicant"], "submitted")
+    review(e1, users["reviewer2"], comment="MARK-OWNREVIEW")
+    decision(e1, released=False)
+    # X1: another applicant's, scored and undecided, for the allocation proposal.
+    x1 = application(round, users["traveller"], "submitted")
+    review(x1, users["reviewer2"], value=5)
+    # The target's other applications, one per state an applicant's action needs.
+    t2 = application(new_round("round-2"), target, "completed")
+    decision(t2, offered_at=now, replied_at=now)
+    fund.TripReport.objects.create(
+        application=t2, summary="MARK-REPORT", brought_back="MARK-BROUGHT"
+    )
+    t3 = application(new_round("round-3"), target, "offered")
+    decision(t3, offered_at=now, offer_deadline=now + dt.timedelta(days=10))
+    t4 = application(new_round("round-4"), target, "submitted")
+    fund.VisaDataset.objects.create(source="test", as_of=today, rows=0)
+    fund.WaitTimeImport.objects.create(source="test", destination="US", as_of=today)
+    world.objects.update(
+        event=event, round=round, criterion=criterion, t1=t1, t2=t2, t3=t3, t4=t4, e1=e1,
+        x1=x1, booking=booking, pocket=pocket,
+    )  # fmt: skip
+
+
+# The round under test, and the target's accepted award T1 in it (its booking and its
+# out-of-pocket cost have their own URLs).
+BY_ROUND = (
+    "fund:round_edit", "fund:allocate", "fund:stage_proposal", "fund:release", "fund:money",
+    "fund:report", "fund:review_queue", "fund:committee", "fund:apply",
+)  # fmt: skip
+BY_T1 = (
+    "fund:application", "fund:letter", "fund:review", "fund:declare_conflict", "fund:bookings",
+    "fund:add_booking", "fund:cancel_all", "fund:out_of_pocket", "fund:visa_outcome",
+    "fund:trip_report",
+)  # fmt: skip
+
+
+def samples(world):
+    """Arguments for every pattern that takes some (the admin's are found by
+    patterns.admin_sample)."""
+    o, target = world.objects, world.users["target"]
+    return {
+        "pages:detail": {"path": o["page"].path},
+        "news:tag": {"slug": o["tag"].slug},
+        "news:detail": {"slug": o["post"].slug},
+        "^media/(?P<path>.*)$": {"path": "matrix/no-such-file.txt"},
+        "members:profile": {"pk": target.profile.pk},
+        "members:invite": {"token": o["invite"].token},
+        "members:connection_start": {"provider": "github"},
+        "members:connection_callback": {"provider": "github"},
+        "members:connection_remove": {"provider": "github"},
+        "members:staff_invite_revoke": {"pk": o["invite"].pk},
+        "background:retry_email": {"pk": o["failed_email"].pk},
+        "account_reset_password_from_key": {"uidb36": "1", "key": "set-password"},
+        **{key: {"slug": o["round"].slug} for key in BY_ROUND},
+        **{key: {"pk": o["t1"].pk} for key in BY_T1},
+        "fund:booking_status": {"pk": o["booking"].pk},
+        "fund:settle": {"pk": o["pocket"].pk},
+        "fund:reply": {"pk": o["t3"].pk},  # offered
+        "fund:withdraw": {"pk": o["t4"].pk},  # submitted
+        "fund:decide": {"pk": o["e1"].pk},  # executor_applicant's own
+    }
+
+
+def fund_world(target_user, users):
+    """The matrix's Fund for another suite (the browser tests): `users` needs "target",
+    "reviewer", "executor" and "treasurer"; the others are made here. Returns the round
+    and the target's accepted award in it."""
+    users = dict(users, target=target_user)
+    for role in ("ex_reviewer", "executor_applicant", "reviewer2", "reviewer3", "traveller"):
+        if role not in users:
+            users[role] = _person(role)
+    world = World(users=users)
+    _fund(world)
+    return world.objects["round"], world.objects["t1"]
