@@ -45,6 +45,9 @@ class Guard:
 
 # Lines of the gates, and what the code would look like without them.
 GATES = [
+    Guard("fund: anonymous visitors review nothing", "bpd/fund/models.py",
+          "        if not user.is_authenticated:\n            return self.none()\n        return (\n",
+          "        return (\n"),
     Guard("fund: reviewers need the reviewer role", "bpd/fund/models.py",
           "        if not has_role(user, Role.REVIEWER):\n            return self.none()\n", ""),
     Guard("fund: reviewers only see rounds they are listed on", "bpd/fund/models.py",

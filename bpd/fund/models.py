@@ -172,6 +172,8 @@ class ApplicationQuerySet(models.QuerySet):
     def reviewable_by(self, user):
         """Applications `user` may score: in a round they review (role held now), past the
         draft stage, not their own and not one they declared a conflict on."""
+        if not user.is_authenticated:
+            return self.none()
         return (
             self.filter(
                 round__in=Round.objects.reviewed_by(user), status__in=Application.REVIEWABLE

@@ -106,3 +106,20 @@ def test_the_same_reviewer_sees_and_reviews_others_applications(
     assert linked_for_review(client.get("/fund/test-round/committee/")) == {other.pk}
     client.post(f"/fund/applications/{other.pk}/review/", score_form(fund_round))
     assert Review.objects.get(application=other, reviewer=reviewer).submitted_at is not None
+
+
+def test_reviewer_of_another_round_cannot_open_this_one(client, fund_round, other):
+    """Holding the reviewer role is not enough: a reviewer sees only the rounds they are
+    listed on."""
+    outsider = UserFactory(roles=[Role.REVIEWER])
+    client.force_login(outsider)
+
+    for url in (
+        "/fund/test-round/review/",
+        "/fund/test-round/committee/",
+        f"/fund/applications/{other.pk}/review/",
+    ):
+        assert client.get(url).status_code == 404, url
+    response = client.post(f"/fund/applications/{other.pk}/review/", score_form(fund_round))
+    assert response.status_code == 404
+    assert not Review.objects.filter(reviewer=outsider).exists()
