@@ -123,3 +123,26 @@ def test_reviewer_of_another_round_cannot_open_this_one(client, fund_round, othe
     response = client.post(f"/fund/applications/{other.pk}/review/", score_form(fund_round))
     assert response.status_code == 404
     assert not Review.objects.filter(reviewer=outsider).exists()
+
+
+def test_a_cached_committee_table_is_never_shown_to_another_reviewer(
+    client, fund_round, event, reviewers
+):
+    """Reviewers' tables differ (conflicts are left out), so one reviewer's cached table
+    must never be served to another."""
+    first, second = reviewers
+    application = make_application(fund_round, event)
+    application.conflicts.create(reviewer=second)
+    client.force_login(first)
+    assert application.pk in committee_rows(client)  # cached for the first reviewer
+
+    client.force_login(second)
+
+    assert application.pk not in committee_rows(client)
+
+
+def committee_rows(client):
+    page = client.get("/fund/test-round/committee/").text
+    return {
+        int(pk) for pk in re.findall(r'href="/fund/applications/(\d+)/(?:review|decide)/"', page)
+    }
