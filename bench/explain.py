@@ -30,12 +30,13 @@ def main():
 
     from bpd.members import selectors
     from bpd.members.models import Profile
+    from bpd.members.visibility import reach
 
     if connection.vendor != "postgresql":
         raise SystemExit("Set BENCH_DATABASE_URL to a PostgreSQL database.")
     import synthetic
 
-    viewer = synthetic.user("viewer")
+    viewer = reach(synthetic.user("viewer"))  # the directory is read for an audience
     print(f"{Profile.objects.count()} profiles\n")
     explain("Directory, first page (member)", selectors.directory(viewer)[:24])
     explain("Directory, country = KE (member)", selectors.directory(viewer, country="KE")[:24])
