@@ -107,12 +107,9 @@ class Writes:
 
 
 def body_of(response):
-    if response.streaming:
-        # Reading it to the end closes it (the test client wraps it); closing it again
-        # would send request_finished, and Django would close the database connection.
-        raw = b"".join(response.streaming_content)
-    else:
-        raw = response.content
+    # A streamed body read to the end is closed by the test client's wrapper; closing it
+    # again would send request_finished, and Django would close the database connection.
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
     return raw.decode(errors="replace")
 
 

@@ -15,16 +15,20 @@ def people(fund_round, event, reviewers):
     other = make_application(fund_round, event)
     ex_reviewer = UserFactory()  # listed on the round, reviewer role removed
     fund_round.reviewers.add(ex_reviewer)
-    return {
-        "anonymous": AnonymousUser(),
-        "member": UserFactory(),
-        "applicant": own.applicant,
-        "reviewer": reviewers[0],
-        "unlisted_reviewer": UserFactory(roles=[Role.REVIEWER]),
-        "ex_reviewer": ex_reviewer,
-        "treasurer": UserFactory(roles=[Role.TREASURER]),
-        "executor": UserFactory(roles=[Role.EXECUTOR]),
-    }, own, other
+    return (
+        {
+            "anonymous": AnonymousUser(),
+            "member": UserFactory(),
+            "applicant": own.applicant,
+            "reviewer": reviewers[0],
+            "unlisted_reviewer": UserFactory(roles=[Role.REVIEWER]),
+            "ex_reviewer": ex_reviewer,
+            "treasurer": UserFactory(roles=[Role.TREASURER]),
+            "executor": UserFactory(roles=[Role.EXECUTOR]),
+        },
+        own,
+        other,
+    )
 
 
 ROUND_RULES = {
