@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from bpd.website import registry
+
 
 class BackgroundConfig(AppConfig):
     name = "bpd.background"
@@ -10,7 +12,6 @@ class BackgroundConfig(AppConfig):
         # Registers the tasks and periodic jobs with huey in every process that
         # imports the app: web workers enqueue them, `manage.py run_huey` runs them.
         from bpd.background import personal_data, tasks  # noqa: F401
-        from bpd.website import registry
 
         registry.add_personal_data(
             "emails", collect=personal_data.collect, forget=personal_data.forget

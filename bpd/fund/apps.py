@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from bpd.website import registry
+
 
 class FundConfig(AppConfig):
     name = "bpd.fund"
@@ -10,7 +12,6 @@ class FundConfig(AppConfig):
         # Imported here, not at the top: models and signals can be used only once the
         # app registry is ready, which is what ready() is for.
         from bpd.fund import jobs, personal_data  # noqa: F401 (jobs registers itself)
-        from bpd.website import registry
 
         registry.add_personal_data(
             "fund_applications", collect=personal_data.collect, forget=personal_data.forget
