@@ -217,7 +217,6 @@ def create_demo_fund(seed=7):
                 reference=f"VAC-{application.pk}",
                 amount=18_500,
                 currency="USD",
-                rate=1,
                 status="booked",
                 starts_at=now + dt.timedelta(days=10),
             )
@@ -229,7 +228,6 @@ def create_demo_fund(seed=7):
                 reference=f"DA{application.pk:04d}",
                 amount=money.to_minor(Decimal("780"), "EUR"),
                 currency="EUR",
-                rate=Decimal("1.08"),
                 refundable=index % 2 == 0,
                 status="booked",
                 starts_at=dt.datetime.combine(
@@ -244,7 +242,6 @@ def create_demo_fund(seed=7):
                 reference=f"H-{application.pk}",
                 amount=52_000,
                 currency="USD",
-                rate=1,
                 refundable=True,
                 status="quoted",
             )

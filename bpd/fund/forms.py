@@ -219,6 +219,7 @@ class DecisionForm(forms.Form):
                 % {"item": Category(category).label, "currency": round.currency},
                 required=False,
                 min_value=Decimal(0),
+                max_digits=12,
                 decimal_places=2,
             )
 
@@ -231,12 +232,22 @@ class DecisionForm(forms.Form):
 
 
 class RoundForm(forms.ModelForm):
-    budget_amount = forms.DecimalField(label=_("Budget"), min_value=Decimal(0), decimal_places=2)
+    budget_amount = forms.DecimalField(
+        label=_("Budget"), min_value=Decimal(0), max_digits=12, decimal_places=2
+    )
     cap_per_person_amount = forms.DecimalField(
-        label=_("Cap per person"), required=False, min_value=Decimal(0), decimal_places=2
+        label=_("Cap per person"),
+        required=False,
+        min_value=Decimal(0),
+        max_digits=12,
+        decimal_places=2,
     )
     cap_per_year_amount = forms.DecimalField(
-        label=_("Cap per person per year"), required=False, min_value=Decimal(0), decimal_places=2
+        label=_("Cap per person per year"),
+        required=False,
+        min_value=Decimal(0),
+        max_digits=12,
+        decimal_places=2,
     )
     currency = currency_field(label=_("Currency"), initial="USD")
 
@@ -325,7 +336,8 @@ class RateForm(forms.Form):
     currency = currency_field(label=_("Currency"))
     rate = forms.DecimalField(
         label=_("Value of one unit in the round's currency"),
-        min_value=Decimal("0.00000001"),
+        min_value=Decimal("0.000001"),
+        max_value=Decimal("1000000"),
         max_digits=18,
         decimal_places=8,
     )
@@ -342,7 +354,9 @@ class RateForm(forms.Form):
 
 
 class BookingForm(forms.ModelForm):
-    cost = forms.DecimalField(label=_("Cost"), min_value=Decimal(0), decimal_places=2)
+    cost = forms.DecimalField(
+        label=_("Cost"), min_value=Decimal(0), max_digits=12, decimal_places=2
+    )
     currency = currency_field(label=_("Currency paid in"))
 
     class Meta:
@@ -354,7 +368,6 @@ class BookingForm(forms.ModelForm):
             "description",
             "starts_at",
             "currency",
-            "rate",
             "refundable",
             "status",
         ]
@@ -423,7 +436,10 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     people_reached = forms.IntegerField(
-        label=_("People you have shared it with so far"), min_value=0, initial=0
+        label=_("People you have shared it with so far"),
+        min_value=0,
+        max_value=10_000_000,
+        initial=0,
     )
 
 
@@ -450,5 +466,7 @@ class WaitTimeImportForm(forms.Form):
 
 class OutOfPocketForm(forms.Form):
     description = forms.CharField(label=_("What the traveller paid"), max_length=300)
-    amount = forms.DecimalField(label=_("Amount"), min_value=Decimal("0.01"), decimal_places=2)
+    amount = forms.DecimalField(
+        label=_("Amount"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
+    )
     currency = currency_field(label=_("Currency"))

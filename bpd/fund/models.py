@@ -182,21 +182,37 @@ class ApplicationQuerySet(models.QuerySet):
             .exclude(applicant=user)
         )
 
+    def not_conflicted_for(self, user):
+        """Leaves out `user`'s own applications and those they declared a conflict on: the
+        rule that binds reviewers, executors and the treasurer alike."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.exclude(applicant=user).exclude(conflicts__reviewer=user)
+
     def in_committee_for(self, user, round):
         """The rows of `round`'s committee table `user` may see: executors every submitted
-        application; reviewers what they may review."""
+        application but their own and their conflicts; reviewers what they may review."""
         rows = self.filter(round=round, status__in=Application.REVIEWABLE)
         if is_executor(user):
-            return rows
+            return rows.not_conflicted_for(user)
         return rows.filter(pk__in=self.reviewable_by(user).values("pk"))
 
     def decidable_by(self, user):
-        """Applications `user` may stage a decision on: executors."""
-        return self.filter(round__in=Round.objects.managed_by(user))
+        """Applications `user` may stage a decision on: executors, never on their own
+        application or one they declared a conflict on."""
+        return self.filter(round__in=Round.objects.managed_by(user)).not_conflicted_for(user)
 
     def bookable_by(self, user):
-        """Applications whose bookings and costs `user` may handle: treasurer and executors."""
-        return self.filter(round__in=Round.objects.money_for(user))
+        """Applications whose bookings and costs `user` may handle: the treasurer and
+        executors, never their own application or one they declared a conflict on."""
+        return self.filter(round__in=Round.objects.money_for(user)).not_conflicted_for(user)
+
+    def conflict_declarable_by(self, user):
+        """Applications `user` may declare a conflict on: those they review or decide."""
+        return self.filter(
+            models.Q(pk__in=self.reviewable_by(user).values("pk"))
+            | models.Q(pk__in=self.decidable_by(user).values("pk"))
+        )
 
     def visible_to(self, user):
         """Everything `user` may see by any of the rules above (their own included)."""

@@ -125,12 +125,22 @@ def save_round(*, actor, form, criteria=None, texts=None):
     return round
 
 
+# A rate says how many units of the round's currency one unit of another buys. Real
+# rates between ISO currencies lie far inside these bounds; anything outside is a typo.
+MIN_RATE = Decimal("0.000001")
+MAX_RATE = Decimal("1000000")
+
+
 def set_rate(*, round, actor, currency, rate, as_of):
-    """The treasurer's rate for `currency` in this round (the round's own currency is 1)."""
+    """The treasurer's rate for `currency` in this round, entered once and used by every
+    estimate and booking in that currency (the round's own currency is always 1)."""
     if currency == round.currency:
         raise FundError(_("The round's own currency always counts at 1."))
-    if rate <= 0:
-        raise FundError(_("An exchange rate must be above zero."))
+    if not MIN_RATE <= Decimal(rate) <= MAX_RATE:
+        raise FundError(
+            _("An exchange rate must be between %(low)s and %(high)s.")
+            % {"low": MIN_RATE, "high": MAX_RATE}
+        )
     with transaction.atomic():
         existing = ExchangeRate.objects.filter(round=round, currency=currency).first()
         ExchangeRate.objects.update_or_create(
@@ -254,7 +264,34 @@ def withdraw(*, application, actor):
 # Reviewing -----------------------------------------------------------------
 
 
+def _refuse_own(application, actor):
+    """Nobody acts on their own application or one they declared a conflict on."""
+    if actor is None:
+        return
+    if application.applicant_id == actor.pk:
+        raise FundError(_("This is your own application: another person must handle it."))
+    if Conflict.objects.filter(application=application, reviewer=actor).exists():
+        raise FundError(
+            _(
+                "You declared a conflict of interest on this application: another person must handle it."
+            )
+        )
+
+
+def _refuse_after_decision(application):
+    if Decision.objects.filter(application=application).exists():
+        raise FundError(
+            _(
+                "A decision is already staged or sent for this application, so its reviews "
+                "are closed and can no longer change."
+            )
+        )
+
+
 def declare_conflict(*, application, reviewer, reason=""):
+    """Record a conflict of interest (a reviewer's, an executor's or the treasurer's): from
+    now on they neither score, decide nor book for this application."""
+    _refuse_after_decision(application)
     with transaction.atomic():
         Conflict.objects.get_or_create(
             application=application, reviewer=reviewer, defaults={"reason": reason}
@@ -273,8 +310,8 @@ def submit_review(*, application, reviewer, scores, comment=""):
     """`scores` maps criterion ids to (value 1 to 5, comment)."""
     if application.status not in Application.REVIEWABLE:
         raise FundError(_("Only submitted applications can be reviewed."))
-    if Conflict.objects.filter(application=application, reviewer=reviewer).exists():
-        raise FundError(_("You declared a conflict of interest on this application."))
+    _refuse_own(application, reviewer)
+    _refuse_after_decision(application)
     criteria = list(application.round.criteria.all())
     if {c.pk for c in criteria} != set(scores):
         raise FundError(_("Score every criterion."))
@@ -302,6 +339,7 @@ def stage_decision(*, application, outcome, actor, items=None, reason=""):
     """Stage (not yet send) a decision. `items` maps categories to amounts in the round currency."""
     if application.status != S.SUBMITTED:
         raise FundError(_("Decisions are staged for submitted applications only."))
+    _refuse_own(application, actor)
     if hasattr(application, "decision") and application.decision.released_at:
         raise FundError(_("This decision has already been released."))
     items = {k: int(v) for k, v in (items or {}).items() if v}
@@ -432,6 +470,17 @@ def release_decisions(*, round, actor, now=None):
         )
         if not staged:
             raise FundError(_("There are no staged decisions to release."))
+        mine = [d for d in staged if d.application.applicant_id == actor.pk]
+        conflicted = Conflict.objects.filter(
+            reviewer=actor, application__in=[d.application_id for d in staged]
+        ).exists()
+        if mine or conflicted:
+            raise FundError(
+                _(
+                    "Your own application, or one you declared a conflict on, is among the "
+                    "staged decisions: another executor must release them. Nothing was released."
+                )
+            )
         left = round.budget - selectors.committed(round)
         awards = [d for d in staged if d.outcome == Decision.Outcome.AWARD]
         if sum(d.total for d in awards) > left:
@@ -573,6 +622,22 @@ def offer_next_from_waitlist(*, round, actor, now=None):
 # Booking and money ---------------------------------------------------------
 
 
+def rate_for(round, currency):
+    """The round's rate for `currency`: 1 for its own currency, else the treasurer's."""
+    if currency == round.currency:
+        return Decimal(1)
+    rate = ExchangeRate.objects.filter(round=round, currency=currency).first()
+    if rate is None:
+        raise FundError(
+            _(
+                "This round has no exchange rate for %(currency)s yet: set it on the round's "
+                "money page first. Nothing was recorded."
+            )
+            % {"currency": currency}
+        )
+    return rate.rate
+
+
 def add_booking(
     *,
     application,
@@ -581,17 +646,20 @@ def add_booking(
     vendor,
     amount,
     currency,
-    rate,
     reference="",
     description="",
     starts_at=None,
     refundable=False,
     status=Booking.Status.PLANNED,
 ):
-    """Record something BPD pays directly. Never takes the round over its budget, nor the
-    traveller over the round's caps."""
+    """Record something BPD pays directly, converted at the round's rate for its currency.
+    Never takes the round over its budget, nor the traveller over the round's caps."""
     if application.status not in S.TRAVELLING:
         raise FundError(_("Bookings are made for accepted awards only."))
+    _refuse_own(application, actor)
+    if amount < 0:
+        raise FundError(_("A booking's cost cannot be negative."))
+    rate = rate_for(application.round, currency)
     in_round = money.convert(amount, currency, rate, application.round.currency)
     with transaction.atomic():
         round = _lock_round(application.round)
@@ -611,7 +679,7 @@ def add_booking(
             starts_at=starts_at,
             amount=amount,
             currency=currency,
-            rate=Decimal(str(rate)),
+            rate=rate,
             amount_in_round_currency=in_round,
             refundable=refundable,
             status=status,

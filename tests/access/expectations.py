@@ -99,7 +99,8 @@ GET = {
     "fund:round_edit": EXECUTORS_ONLY,
     "fund:allocate": EXECUTORS_ONLY,
     # Sample: E1, executor_applicant's own application.
-    "fund:decide": EXECUTORS_ONLY | {"executor_applicant": 200},  # issue 10: should be 403
+    # An executor never decides their own application: it is outside their gate (404).
+    "fund:decide": EXECUTORS_ONLY | {"executor_applicant": 404},
     "fund:stage_proposal": EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405),
     "fund:release": EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405),
     "fund:wait_times": MONEY,
@@ -152,10 +153,10 @@ POST = {
     "members:connection_remove": MEMBERS_ONLY,
     "members:staff_invite_revoke": EXECUTORS_ONLY,
     "background:retry_email": EXECUTORS_ONLY,
-    "fund:declare_conflict": cells(LOGIN, 404, reviewer=200),
-    # issue 10: executor_applicant stages the decision on their own application (observed
-    # allowed; should be 403).
-    "fund:decide": EXECUTORS_ONLY | {"executor_applicant": 200},
+    # Sample for POST: X1, undecided. Reviewers declare from the review page, executors
+    # from the decide page.
+    "fund:declare_conflict": cells(LOGIN, 404, reviewer=200, **dict.fromkeys(EXECUTORS, 200)),
+    "fund:decide": EXECUTORS_ONLY | {"executor_applicant": 404},
     "fund:stage_proposal": EXECUTORS_ONLY,
     "fund:release": EXECUTORS_ONLY,
     **dict.fromkeys(
@@ -434,8 +435,8 @@ MAY_SEE = {
     "MARK-REPORT": {"target": ANYWHERE, **_STAFF},
     "MARK-BROUGHT": {"target": ANYWHERE, **_STAFF},
     # A review of executor_applicant's own application (E1): Fund staff, except its
-    # applicant. issue 10: executor_applicant sees it on fund:decide for E1 (observed).
-    "MARK-OWNREVIEW": {"executor": FUND_STAFF, "executor_applicant": {"fund:decide"}},
+    # applicant, who never sees scores of their own application.
+    "MARK-OWNREVIEW": {"executor": FUND_STAFF},
 }
 
 # Where an entitled role must see a marker: proof that the markers are planted where

@@ -25,7 +25,7 @@ from bpd.audit.verbs import Verb
 from tests.access import expectations as x
 from tests.access.pageforms import post_form_data
 from tests.access.patterns import admin_sample, all_patterns
-from tests.access.world import EXECUTORS, MARKERS, PROFILE_MARKERS, ROLES, samples
+from tests.access.world import EXECUTORS, MARKERS, PROFILE_MARKERS, ROLES, post_samples, samples
 
 pytestmark = pytest.mark.django_db
 
@@ -53,10 +53,13 @@ class Visit:
     url: str
 
 
-def visits(world, problems=None):
+def visits(world, problems=None, method="GET"):
     """One visit per pattern (a pattern mounted twice under one name is visited once).
-    A pattern without sample arguments is not visited: it is added to `problems`."""
+    A pattern without sample arguments is not visited: it is added to `problems`. POSTs
+    use `world.post_samples` where an action needs a record in another state."""
     given, seen, result = samples(world), set(), []
+    if method == "POST":
+        given |= post_samples(world)
     for pattern in all_patterns():
         kwargs = given.get(pattern.key)
         if kwargs is None and pattern.route.startswith("admin/"):
@@ -253,7 +256,7 @@ def test_post_as_every_role(world, role):
     session = Session(world, role)
     forms = _page_forms(world)
     failures = []
-    for visit in _accounted(world, failures, x.expected_post):
+    for visit in _accounted(world, failures, x.expected_post, "POST"):
         key = visit.pattern.key
         expected = x.expected_post(visit.pattern)[role]
         denied = x.is_denial(expected)
@@ -277,11 +280,11 @@ def test_post_as_every_role(world, role):
     assert not failures, "\n".join(failures)
 
 
-def _accounted(world, failures, expected):
+def _accounted(world, failures, expected, method="GET"):
     """The visits that have an expectation; the others are failures (the first test says
     what to add)."""
     result = []
-    for visit in visits(world, failures):
+    for visit in visits(world, failures, method):
         if expected(visit.pattern) is None:
             failures.append(f"{visit.pattern.key}: not visited: no expectation")
         else:
@@ -303,26 +306,23 @@ def _page_forms(world):
     return forms
 
 
-# Issue 10 -----------------------------------------------------------------------------
+# Executors who apply ---------------------------------------------------------------
 
 
-def test_executor_applicant_works_on_their_own_application_issue_10(world):
-    """An executor who applied to a round works on it as any executor. These assertions
-    state what the code does today (issue 10's finding), so the suite stays green; each
-    should flip when the finding is fixed."""
+def test_executor_applicant_never_works_on_their_own_application(world):
+    """An executor who applied to a round is bound like a reviewer: their own application
+    is not in their committee or allocation tables, and they cannot decide it."""
     e1 = world.objects["e1"]
     session = Session(world, "executor_applicant")
     url = reverse("fund:committee", args=[e1.round.slug])
     _, committee, _, _ = session.send("GET", url, "fund:committee")
-    # issue 10: the committee table lists their own application, with its score; so does
-    # the allocation page, whose proposal and release include it.
-    assert reverse("fund:decide", args=[e1.pk]) in committee
+    assert reverse("fund:decide", args=[e1.pk]) not in committee
+    assert reverse("fund:decide", args=[world.objects["x1"].pk]) in committee
     url = reverse("fund:allocate", args=[e1.round.slug])
     _, allocate, _, _ = session.send("GET", url, "fund:allocate")
-    assert reverse("fund:decide", args=[e1.pk]) in allocate
+    assert reverse("fund:decide", args=[e1.pk]) not in allocate
     url = reverse("fund:decide", args=[e1.pk])
     data = {"outcome": "award", "reason": "mine", "award_flight": "900"}
     response, _, _, changed = session.send("POST", url, "fund:decide", data)
-    # issue 10: they can stage the decision on their own application.
-    assert response.status_code == 302
-    assert changed
+    assert response.status_code == 404
+    assert not changed

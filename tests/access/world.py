@@ -290,6 +290,13 @@ def samples(world):
     }
 
 
+def post_samples(world):
+    """Where a POST needs a record in another state than the page shows: reviews and
+    conflicts close once a decision is staged (T1 is decided), so they are posted on X1."""
+    o = world.objects
+    return {"fund:review": {"pk": o["x1"].pk}, "fund:declare_conflict": {"pk": o["x1"].pk}}
+
+
 def fund_world(target_user, users):
     """The matrix's Fund for another suite (the browser tests): `users` needs "target",
     "reviewer", "executor" and "treasurer"; the others are made here. Returns the round

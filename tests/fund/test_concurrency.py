@@ -71,7 +71,7 @@ def test_concurrent_bookings_cannot_exceed_budget(fund_round, event, executor, t
             barrier.wait()
             services.add_booking(
                 application=application, actor=treasurer, category="flight", vendor="Air",
-                amount=160_000, currency="USD", rate=1, status="booked",
+                amount=160_000, currency="USD", status="booked",
             )  # fmt: skip
             outcomes.append("booked")
         except FundError as error:

@@ -227,7 +227,7 @@ def test_3_cap_per_year_is_enforced_when_awarding_and_booking(
     with pytest.raises(FundError, match="cap per person per year"):
         services.add_booking(
             application=first, actor=treasurer, category="hotel", vendor="Inn",
-            amount=160_000, currency="USD", rate=1,
+            amount=160_000, currency="USD",
         )  # fmt: skip
 
     assert not Booking.objects.exists()
@@ -245,7 +245,7 @@ def test_4_money_page_report_and_csv_agree_on_committed(
     application = accepted(make_application(fund_round, event), executor)  # 80k flight + 20k visa
     services.add_booking(
         application=application, actor=treasurer, category="flight", vendor="Air",
-        amount=95_000, currency="USD", rate=1, status="booked",
+        amount=95_000, currency="USD", status="booked",
     )  # fmt: skip
     client.force_login(treasurer)
 
@@ -290,7 +290,7 @@ def test_5_cancel_all_ignores_malformed_keys_and_refuses_bad_refunds(
     application = accepted(make_application(fund_round, event), executor)
     booking = services.add_booking(
         application=application, actor=treasurer, category="flight", vendor="Air",
-        amount=50_000, currency="USD", rate=1, status="booked",
+        amount=50_000, currency="USD", status="booked",
     )  # fmt: skip
     services.record_visa_outcome(
         application=application, actor=application.applicant, decision="refused"
@@ -350,7 +350,7 @@ def test_5_unknown_booking_status_is_refused(client, fund_round, event, executor
     application = accepted(make_application(fund_round, event), executor)
     booking = services.add_booking(
         application=application, actor=treasurer, category="flight", vendor="Air",
-        amount=50_000, currency="USD", rate=1,
+        amount=50_000, currency="USD",
     )  # fmt: skip
     client.force_login(treasurer)
 

@@ -260,7 +260,6 @@ def test_booking_needs_accepted_award(application, executor, treasurer):
             vendor="Air",
             amount=1,
             currency="USD",
-            rate=1,
         )
 
 
@@ -273,6 +272,10 @@ def accepted(application, executor, items=None):
 
 def test_booking_records_rate_and_round_currency_amount(application, executor, treasurer):
     accepted(application, executor)
+    services.set_rate(
+        round=application.round, actor=treasurer, currency="EUR", rate=Decimal("1.10"),
+        as_of=application.round.decision_date,
+    )  # fmt: skip
 
     booking = services.add_booking(
         application=application,
@@ -281,7 +284,6 @@ def test_booking_records_rate_and_round_currency_amount(application, executor, t
         vendor="Air",
         amount=50_000,
         currency="EUR",
-        rate="1.10",
     )
 
     assert booking.amount_in_round_currency == 55_000
@@ -301,7 +303,6 @@ def test_booking_can_never_take_the_round_over_budget(application, executor, tre
         vendor="Air",
         amount=290_000,
         currency="USD",
-        rate=1,
     )
     with pytest.raises(FundError, match="over its budget"):
         services.add_booking(
@@ -311,7 +312,6 @@ def test_booking_can_never_take_the_round_over_budget(application, executor, tre
             vendor="Inn",
             amount=20_000,
             currency="USD",
-            rate=1,
         )
 
     assert selectors.committed(application.round) == 290_000
@@ -334,7 +334,6 @@ def test_booking_status_transitions(application, executor, treasurer, start, tar
         vendor="Air",
         amount=10_000,
         currency="USD",
-        rate=1,
         status=start,
     )
 
@@ -355,7 +354,6 @@ def test_visa_refusal_cancels_bookings_with_refunds_and_losses(application, exec
         vendor="Air",
         amount=60_000,
         currency="USD",
-        rate=1,
         status="booked",
     )
     hotel = services.add_booking(
@@ -365,7 +363,6 @@ def test_visa_refusal_cancels_bookings_with_refunds_and_losses(application, exec
         vendor="Inn",
         amount=30_000,
         currency="USD",
-        rate=1,
         status="planned",
     )
     services.record_visa_outcome(
@@ -387,7 +384,7 @@ def test_cancellation_flow_needs_a_refused_visa(application, executor, treasurer
     accepted(application, executor)
     flight = services.add_booking(
         application=application, actor=treasurer, category="flight", vendor="Air",
-        amount=60_000, currency="USD", rate=1, status="booked",
+        amount=60_000, currency="USD", status="booked",
     )  # fmt: skip
 
     with pytest.raises(FundError, match="refused"):
@@ -440,7 +437,6 @@ def test_round_report_by_category_region_and_country(application, executor, trea
         vendor="Air",
         amount=70_000,
         currency="USD",
-        rate=1,
         status="booked",
     )
 
@@ -481,7 +477,6 @@ def test_deleting_an_account_keeps_money_records_without_the_person(
         vendor="Air",
         amount=1_000,
         currency="USD",
-        rate=1,
     )
     user = application.applicant
 

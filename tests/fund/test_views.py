@@ -259,7 +259,7 @@ def test_accepted_award_itinerary_and_letter_pdf(client, fund_round, event, exec
     application.refresh_from_db()
     services.add_booking(
         application=application, actor=treasurer, category="flight", vendor="Kenya Airways",
-        reference="KQ123", amount=75_000, currency="USD", rate=1, status="booked",
+        reference="KQ123", amount=75_000, currency="USD", status="booked",
     )  # fmt: skip
 
     page = client.get(f"/fund/applications/{application.pk}/").text
@@ -478,7 +478,6 @@ def test_money_pages_query_count_does_not_grow(
                 vendor="Air",
                 amount=900,
                 currency="USD",
-                rate=1,
                 status="booked",
             )
         return offered

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from bpd.audit import selectors as audit
 from bpd.fund import selectors, services
 from bpd.fund.forms import (
+    ConflictForm,
     CriterionFormSet,
     DecisionForm,
     RoundForm,
@@ -145,5 +146,6 @@ def decide(request, pk):
         "form": form,
         "costs": application.costs.all(),
         "history": audit.history(application, limit=50),
+        "conflict_form": ConflictForm(),
     }
     return render(request, "fund/decide.html", context)

@@ -2,7 +2,6 @@
 
 import hashlib
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -88,15 +87,29 @@ def review(request, pk):
 @login_required
 @require_POST
 def declare_conflict(request, pk):
-    application = _reviewable(request, pk)
+    """Reviewers (from the review page) and executors (from the decide page) declare a
+    conflict of interest; the application then leaves their work for good."""
+    application = get_object_or_404(
+        Application.objects.conflict_declarable_by(request.user).select_related("round"), pk=pk
+    )
+    reviewing = Application.objects.reviewable_by(request.user).filter(pk=pk).exists()
     form = ConflictForm(request.POST)
     if not form.is_valid():
-        return _refuse_invalid(request, form, "fund:review", application.pk)
-    services.declare_conflict(
-        application=application, reviewer=request.user, reason=form.cleaned_data["reason"]
+        return _refuse_invalid(
+            request, form, "fund:review" if reviewing else "fund:decide", application.pk
+        )
+    declared = _attempt(
+        request,
+        lambda: services.declare_conflict(
+            application=application, reviewer=request.user, reason=form.cleaned_data["reason"]
+        ),
+        _("Conflict recorded. This application is no longer in your queue."),
     )
-    messages.success(request, _("Conflict recorded. This application is no longer in your queue."))
-    return redirect("fund:review_queue", application.round.slug)
+    if not declared:
+        return redirect("fund:review" if reviewing else "fund:decide", application.pk)
+    if reviewing:
+        return redirect("fund:review_queue", application.round.slug)
+    return redirect("fund:allocate", application.round.slug)
 
 
 @login_required
