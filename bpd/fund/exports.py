@@ -1,14 +1,14 @@
 """The round report as CSV, from the same figures as the report page."""
 
-import csv
-
 from django.http import HttpResponse
+
+from bpd.website import spreadsheet
 
 
 def report_csv(round, data):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{round.slug}-report.csv"'
-    writer = csv.writer(response)
+    writer = spreadsheet.Writer(response)
     writer.writerow(["section", "key", "committed_minor", "spent_minor", "currency"])
     writer.writerow(["total", "budget", round.budget, "", round.currency])
     writer.writerow(["total", "all", data["committed"], data["spent"], round.currency])

@@ -39,6 +39,16 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["is_staff", "is_active", "groups"]
     filter_horizontal = ["groups"]
 
+    PRIVILEGES = ["is_superuser", "is_staff", "groups", "user_permissions"]
+
+    def get_readonly_fields(self, request, obj=None):
+        """Only superusers change privileges here; executors change roles on the staff
+        pages, where each change is audited."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += [f for f in self.PRIVILEGES if f not in fields]
+        return fields
+
     def save_related(self, request, form, formsets, change):
         """Role changes made here are written to the audit log, with who made them."""
         user = form.instance

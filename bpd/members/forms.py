@@ -259,3 +259,14 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["subject_type"].choices = [("", _("Any")), *((t, t) for t in subject_types)]
         self.fields["verb"].choices = [("", _("Any")), *Verb.choices]
+
+
+class RolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(r.value, r.label) for r in Role if r != Role.MEMBER],
+        help_text=_("Every account is a member. Executors are staff."),
+    )
+    reason = forms.CharField(label=_("Why (kept in the audit log)"), max_length=300)

@@ -117,6 +117,28 @@ def redeem_invite(*, invite, user):
     return groups
 
 
+class RoleError(Exception):
+    """A role change that is not allowed; the message is for the person who tried."""
+
+
+def set_roles(*, actor, user, roles, reason=""):
+    """Give `user` exactly `roles` (Role values), from the staff page. Executors are staff;
+    nobody changes their own roles; every change is written to the audit log."""
+    if actor.pk == user.pk:
+        raise RoleError(_("You cannot change your own roles: ask another executor."))
+    with transaction.atomic():
+        before = set(role_names(user))
+        wanted = {Role(role) for role in roles} | {Role.MEMBER}
+        groups = [Group.objects.get_or_create(name=role.value)[0] for role in wanted]
+        kept = user.groups.exclude(name__in=Role.values)  # groups that are not roles stay
+        user.groups.set([*kept, *groups])
+        user.is_staff = Role.EXECUTOR in wanted or user.is_superuser
+        user.save(update_fields=["is_staff"])
+        user._bpd_roles = None
+        record_role_change(actor=actor, user=user, before=before, reason=reason)
+    return wanted
+
+
 def record_role_change(*, actor, user, before, reason=""):
     """Write each role `user` gained or lost since `before` (a set of role names) to the audit
     log, naming who made the change (an invite's creator, or the staff member in the admin)."""

@@ -29,6 +29,7 @@ urlpatterns = [
     path("experts/", views.expertise, name="expertise"),
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/members/", views.staff_members, name="staff_members"),
+    path("staff/members/<int:pk>/roles/", views.staff_roles, name="staff_roles"),
     path("staff/invites/", views.staff_invites, name="staff_invites"),
     path("staff/invites/<int:pk>/revoke/", views.staff_invite_revoke, name="staff_invite_revoke"),
     path("staff/audit/", views.staff_audit, name="staff_audit"),

@@ -1,4 +1,3 @@
-import csv
 import hashlib
 import secrets
 
@@ -30,11 +29,12 @@ from bpd.members.forms import (
     InviteForm,
     OnboardingForm,
     ProfileForm,
+    RolesForm,
 )
 from bpd.members.models import Connection, Invite, Profile
 from bpd.members.roles import Role, executor_required, is_executor, role_names
 from bpd.members.visibility import reach
-from bpd.website import languages
+from bpd.website import languages, spreadsheet
 from bpd.website.models import SiteSettings
 from bpd.website.versions import versioned
 
@@ -42,16 +42,16 @@ PER_PAGE = 24
 
 
 class JoinView(SignupView):
-    """allauth's sign-up, except that a known address gets a sign-in code instead of an error."""
+    """allauth's sign-up, except that a known address gets a sign-in code instead of an error.
+
+    The answer is the same whether or not the address has an account ("we sent you a
+    sign-in code"), so the form cannot tell anyone who is a member."""
 
     def form_valid(self, form):
         email = form.cleaned_data["email"].strip().lower()
         user = get_user_model().objects.filter(email__iexact=email).first()
         if user is not None:
             LoginCodeVerificationProcess.initiate(request=self.request, user=user, email=email)
-            messages.info(
-                self.request, _("You already have an account, so we sent you a sign-in code.")
-            )
             return redirect("account_confirm_login_code")
         return super().form_valid(form)
 
@@ -311,7 +311,7 @@ def _members_csv(request, profiles):
     for profile in profiles:
         row = selectors.leaders_view_fields(profile)
         if writer is None:
-            writer = csv.DictWriter(response, fieldnames=list(row))
+            writer = spreadsheet.DictWriter(response, fieldnames=list(row))
             writer.writeheader()
         writer.writerow(row)
         seen.append(
@@ -319,6 +319,31 @@ def _members_csv(request, profiles):
         )
     services.record_access(staff=request.user, seen=seen, context="CSV export")
     return response
+
+
+@executor_required
+def staff_roles(request, pk):
+    """An executor changes another member's roles; the change and its reason are audited."""
+    profile = get_object_or_404(Profile.objects.select_related("user"), pk=pk)
+    user = profile.user
+    current = [r for r in role_names(user) if r in Role.values and r != Role.MEMBER]
+    form = RolesForm(request.POST or None, initial={"roles": current})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_roles(
+                actor=request.user,
+                user=user,
+                roles=form.cleaned_data["roles"],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, _("Roles saved."))
+            return redirect("members:staff_members")
+        except services.RoleError as error:
+            form.add_error(None, str(error))
+    view = selectors.ProfileView(profile, request.user)
+    seen = [(user, view.private_fields_seen())]
+    services.record_access(staff=request.user, seen=seen, context="roles page")
+    return render(request, "members/staff/roles.html", {"form": form, "view": view})
 
 
 @executor_required

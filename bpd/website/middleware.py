@@ -3,10 +3,14 @@ import socket
 
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
+from django.utils.cache import patch_cache_control
 
 
 class SecurityHeadersMiddleware:
-    """Adds the headers Django 5.2 does not set itself: CSP and Permissions-Policy."""
+    """Adds the headers Django 5.2 does not set itself: CSP and Permissions-Policy; and
+    `Cache-Control: private, no-store` on every response to a signed-in person, so no
+    browser cache or proxy keeps their pages (public cached pages are for anonymous
+    readers only and keep their own header)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -17,6 +21,9 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
         )
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
         return response
 
 

@@ -69,6 +69,7 @@ GET = {
     "members:connection_callback": cells(LOGIN, 302),  # no state: back to the connections page
     "members:staff_home": EXECUTORS_ONLY,
     "members:staff_members": EXECUTORS_ONLY,
+    "members:staff_roles": EXECUTORS_ONLY,
     "members:staff_invites": EXECUTORS_ONLY,
     "members:staff_invite_revoke": EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405),
     "members:staff_audit": EXECUTORS_ONLY,
@@ -152,6 +153,7 @@ POST = {
     "members:connection_start": MEMBERS_ONLY,
     "members:connection_remove": MEMBERS_ONLY,
     "members:staff_invite_revoke": EXECUTORS_ONLY,
+    "members:staff_roles": EXECUTORS_ONLY,
     "background:retry_email": EXECUTORS_ONLY,
     # Sample for POST: X1, undecided. Reviewers declare from the review page, executors
     # from the decide page.
@@ -256,6 +258,7 @@ ACTIONS = {
     "members:onboarding": {"": PageForm(display_name="Posted")},
     "members:edit_profile": {"": PageForm(display_name="Posted")},
     "members:delete_account": {"": lambda w: {"published": "remove", "confirm": "DELETE"}},
+    "members:staff_roles": {"": lambda w: {"roles": ["leader"], "reason": "posted"}},
     "members:staff_invites": {
         "": lambda w: {
             "groups": [w.objects["invite"].groups.first().pk],
@@ -323,6 +326,7 @@ WRITER = {
     "members:invite": "member",
     "members:connection_remove": "target",
     "members:staff_invites": "executor",
+    "members:staff_roles": "executor",
     "members:staff_invite_revoke": "executor",
     "background:retry_email": "executor",
     "account_signup": "anonymous",
@@ -391,7 +395,10 @@ FUND_STAFF = {
 # Travellers agree, when applying, that the Fund's staff who book for them see their name.
 BOOKING_PAGES = {"fund:bookings", "fund:money"}
 # Pages that record the executor's look at a member's private fields.
-RECORDING_PAGES = {"members:profile", "members:staff_members", "admin:members_profile_change"}
+RECORDING_PAGES = {
+    "members:profile", "members:staff_members", "members:staff_roles",
+    "admin:members_profile_change",
+}  # fmt: skip
 # The members' directory is one page per audience (cached for all leaders and staff
 # alike), so it shows what members share with "leaders and staff" without a record.
 DIRECTORY = {"members:directory"}

@@ -278,6 +278,7 @@ def samples(world):
         "members:connection_callback": {"provider": "github"},
         "members:connection_remove": {"provider": "github"},
         "members:staff_invite_revoke": {"pk": o["invite"].pk},
+        "members:staff_roles": {"pk": target.profile.pk},
         "background:retry_email": {"pk": o["failed_email"].pk},
         "account_reset_password_from_key": {"uidb36": "1", "key": "set-password"},
         **{key: {"slug": o["round"].slug} for key in BY_ROUND},
