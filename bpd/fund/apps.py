@@ -14,7 +14,10 @@ class FundConfig(AppConfig):
         from bpd.fund import jobs, personal_data  # noqa: F401 (jobs registers itself)
 
         registry.add_personal_data(
-            "fund_applications", collect=personal_data.collect, forget=personal_data.forget
+            "fund",
+            collect=personal_data.collect,
+            forget=personal_data.forget,
+            models=personal_data.MODELS,
         )
 
         from bpd.fund import models

@@ -74,11 +74,32 @@ def _activity(user):
     }
 
 
+MODELS = {
+    "account.EmailAddress": "exported with the account; deleted with it",
+    "members.Profile": "exported in full; deleted with the account, photo files too",
+    "members.Connection": "exported; deleted with the account",
+    "members.InviteRedemption": "exported (invites used); deleted with the account",
+    "audit.Entry": (
+        "entries about the member's private fields are exported; on deletion every entry by "
+        "or about them is kept for accountability with their name and address replaced"
+    ),
+}
+EXCLUDED = {
+    "members.Invite": "invites a staff member created are the platform's record; the creator "
+    "is cleared on deletion",
+    "admin.LogEntry": "Django's admin history of a staff member's own edits; deleted with the "
+    "account",
+    "reversion.Revision": "who saved a page or post revision; kept without the person",
+}
+
+
 def register():
     for name, collector in (
         ("account", _account),
         ("profile", _profile),
         ("connections", _connections),
-        ("activity", _activity),
     ):
         registry.add_personal_data(name, collect=collector)
+    registry.add_personal_data("activity", collect=_activity, models=MODELS)
+    for model, reason in EXCLUDED.items():
+        registry.exclude_personal_data(model, reason)

@@ -243,17 +243,37 @@ class PersonalData:
 
 
 _personal_data: dict[str, PersonalData] = {}
+# "app_label.Model" -> what happens to its rows about a member on export and deletion.
+_handled_models: dict[str, str] = {}
 
 
 def add_personal_data(
-    name: str, *, collect: Callable[[Any], Any], forget: Callable[[Any, str], Any] | None = None
+    name: str,
+    *,
+    collect: Callable[[Any], Any],
+    forget: Callable[[Any, str], Any] | None = None,
+    models: dict[str, str] | None = None,
 ) -> None:
-    """Register an app's part of a member's data export and account deletion."""
+    """Register an app's part of a member's data export and account deletion. `models`
+    names every model of the app that refers to a member, each with a sentence saying
+    what export and deletion do with it (a test finds every such model by introspection
+    and fails on any that no app has named)."""
     _personal_data[name] = PersonalData(name, collect, forget)
+    _handled_models.update(models or {})
+
+
+def exclude_personal_data(model: str, reason: str) -> None:
+    """A model that refers to a member but is neither exported nor changed on deletion
+    beyond what its foreign key does, and why (e.g. a third-party app's own log)."""
+    _handled_models[model] = reason
 
 
 def personal_data() -> list[PersonalData]:
     return list(_personal_data.values())
+
+
+def personal_data_models() -> dict[str, str]:
+    return dict(_handled_models)
 
 
 def flag_required(name: str) -> Callable:

@@ -462,8 +462,8 @@ def test_application_is_part_of_the_members_data_export(client, application):
     archive = zipfile.ZipFile(io.BytesIO(client.post("/members/my-data/").content))
 
     data = json.loads(archive.read("data.json"))
-    assert data["fund_applications"][0]["purpose"] == "Speak"
-    assert data["fund_applications"][0]["estimates"]
+    assert data["fund"]["applications"][0]["purpose"] == "Speak"
+    assert data["fund"]["applications"][0]["estimates"]
 
 
 def test_deleting_an_account_keeps_money_records_without_the_person(
