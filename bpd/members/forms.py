@@ -12,6 +12,7 @@ from bpd.members.models import City, Invite, Profile
 from bpd.members.roles import Role
 from bpd.members.services import record_acceptances
 from bpd.members.visibility import Visibility
+from bpd.website import images
 from bpd.website.forms import FastSelect, https_urls
 
 
@@ -126,6 +127,18 @@ class OnboardingForm(LocationMixin, forms.ModelForm):
 
 
 class ProfileForm(LocationMixin, forms.ModelForm):
+    # A plain file field: `images.check_upload` reads only the header before anything is
+    # decoded, and says what is wrong in words (Django's ImageField decodes first).
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=_(
+            "JPEG, PNG or WebP, up to 5 MB. We keep only a small square copy, without the "
+            "photo's hidden details (such as where it was taken)."
+        ),
+    )
+    remove_photo = forms.BooleanField(label=_("Remove my photo"), required=False)
     skills = forms.CharField(
         label=_("Skills"),
         required=False,
@@ -152,6 +165,15 @@ class ProfileForm(LocationMixin, forms.ModelForm):
         self.setup_location()
         if self.instance.pk and not self.is_bound:
             self.initial["skills"] = ", ".join(s.name for s in self.instance.skills.all())
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo:
+            try:
+                images.check_upload(photo)
+            except images.ImageRejected as error:
+                raise forms.ValidationError(str(error)) from None
+        return photo
 
     def clean_skills(self):
         return [name.strip() for name in self.cleaned_data["skills"].split(",") if name.strip()][

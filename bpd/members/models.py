@@ -2,7 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Group, PermissionsMixin
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -202,14 +202,27 @@ class Profile(models.Model):
     PHOTO_SIZE = 192
 
     def save(self, *args, **kwargs):
-        if self.photo and self.photo.name != self.photo_source_name:
-            content, _w, _h = images.webp_rendition(self.photo, width=self.PHOTO_SIZE, square=True)
-            self.photo_small.save(f"{self.user_id}.webp", content, save=False)
-            self.photo_source_name = self.photo.name
-        elif not self.photo:
-            self.photo_small = ""
-            self.photo_source_name = ""
+        """A newly uploaded photo becomes a small WebP under a random name: the original,
+        its file name and its metadata (EXIF, GPS position) are never stored."""
+        upload = self.photo if self.photo and not self.photo._committed else None
+        if upload is not None:
+            content, _w, _h = images.webp_rendition(upload, width=self.PHOTO_SIZE, square=True)
+            self.replace_photo_file(content)
+            self.photo = ""
         super().save(*args, **kwargs)
+
+    def replace_photo_file(self, content):
+        """Store `content` (or nothing) as the photo under a new random name and delete
+        the old file once the change is committed, so an old address stops working."""
+        old = self.photo_small.name if self.photo_small else ""
+        if content is None:
+            self.photo_small = ""
+        else:
+            self.photo_small.save(f"{secrets.token_urlsafe(18)}.webp", content, save=False)
+        self.photo_source_name = ""
+        if old:
+            storage = self.photo_small.storage
+            transaction.on_commit(lambda: storage.delete(old))
 
 
 class Connection(models.Model):

@@ -6,6 +6,7 @@ import zipfile
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -40,9 +41,18 @@ def record_acceptances(*, user):
 
 
 def save_profile(*, profile, form, onboarding=False):
-    """Save a profile form; the time zone defaults to the chosen city's."""
+    """Save a profile form; the time zone defaults to the chosen city's. A photo is
+    removed when asked, and moved to a new address when fewer people may see it, so a
+    link someone kept stops working."""
     with transaction.atomic():
+        stored = Profile.objects.filter(pk=profile.pk).values("name_visibility").first()
         profile = form.save(commit=False)
+        narrower = stored and profile.name_visibility < stored["name_visibility"]
+        if form.cleaned_data.get("remove_photo"):
+            profile.replace_photo_file(None)
+        elif narrower and profile.photo_small and not form.cleaned_data.get("photo"):
+            with profile.photo_small.open("rb") as current:
+                profile.replace_photo_file(ContentFile(current.read()))
         if profile.city_id and not profile.time_zone:
             profile.time_zone = profile.city.timezone
         if profile.city_id and not profile.country:
@@ -218,11 +228,9 @@ def export_member_data(*, user):
         archive.writestr("data.json", document)
         archive.writestr("data.md", readable)
         profile = getattr(user, "profile", None)
-        if profile and profile.photo:
-            with profile.photo.open("rb") as photo:
-                archive.writestr(
-                    "photo" + profile.photo.name[profile.photo.name.rfind(".") :], photo.read()
-                )
+        if profile and profile.photo_small:
+            with profile.photo_small.open("rb") as photo:
+                archive.writestr("photo.webp", photo.read())
     stamp = timezone.now().strftime("%Y-%m-%d")
     return Export(filename=f"black-python-devs-data-{stamp}.zip", content=buffer.getvalue())
 

@@ -4,7 +4,50 @@ originals) and the initials placeholder for people without a photo."""
 from io import BytesIO
 
 from django.core.files.base import ContentFile
-from PIL import Image, ImageDraw, ImageFont, ImageOps
+from django.utils.translation import gettext as _
+from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_SIDE = 6000
+MAX_PIXELS = 24_000_000
+# Pillow refuses to decode anything larger at all (a "decompression bomb").
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+
+class ImageRejected(ValueError):
+    """An upload we will not decode; the message is for the person who sent it."""
+
+
+def check_upload(upload):
+    """Refuse, before decoding a single pixel, a file that is too big, not an image, too
+    many pixels, or damaged. Returns the upload, rewound."""
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ImageRejected(_("The photo is larger than 5 MB. Please send a smaller one."))
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            width, height = image.size  # read from the header only
+            if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
+                raise ImageRejected(
+                    _("The photo is too large (at most %(side)s pixels on a side).")
+                    % {"side": MAX_SIDE}
+                )
+            image.verify()  # checks the file is whole, without decoding the pixels
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()  # a truncated file fails here, not later on a page
+    except ImageRejected:
+        raise
+    except Image.DecompressionBombError:
+        raise ImageRejected(
+            _("The photo is too large (at most %(side)s pixels on a side).") % {"side": MAX_SIDE}
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        raise ImageRejected(
+            _("This file is not a photo we can read (JPEG, PNG or WebP).")
+        ) from None
+    upload.seek(0)
+    return upload
 
 
 def webp_rendition(source, *, width, square=False, quality=80):

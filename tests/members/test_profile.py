@@ -1,19 +1,11 @@
 from io import BytesIO
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from bpd.members import gazetteer
 from bpd.members.models import City
-from tests.factories import CityFactory, ProfileFactory, UserFactory
-
-
-@pytest.fixture
-def signed_in(client, db):
-    profile = ProfileFactory(display_name="Me")
-    client.force_login(profile.user)
-    return client, profile
+from tests.factories import CityFactory, UserFactory
 
 
 def form_data(**overrides):
