@@ -1,7 +1,9 @@
+import datetime as dt
 from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bpd.fund import money
@@ -12,6 +14,30 @@ from bpd.members.forms import LocationMixin
 from bpd.members.models import User
 from bpd.members.roles import Role
 from bpd.website.forms import FastSelect, https_urls
+
+TEXT_LIMIT = 4000  # a long answer, about a page; longer is refused with a message
+DATES_BACK = dt.timedelta(days=366)
+DATES_AHEAD = dt.timedelta(days=5 * 366)
+
+
+def date_in_window(value, *, back=DATES_BACK, ahead=DATES_AHEAD):
+    """Refuse dates no real event, trip or appointment could have."""
+    today = timezone.localdate()
+    if value and not today - back <= value <= today + ahead:
+        raise forms.ValidationError(
+            _("Give a date between %(first)s and %(last)s.")
+            % {"first": today - back, "last": today + ahead}
+        )
+    return value
+
+
+def long_text(label, **kwargs):
+    return forms.CharField(
+        label=label,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": kwargs.pop("rows", 4)}),
+        **kwargs,
+    )
 
 
 def currency_field(**kwargs):
@@ -52,14 +78,13 @@ class ApplicationForm(LocationMixin, forms.ModelForm):
         required=False,
     )
 
+    purpose = long_text(_("What you will do at the event"), required=False)
+    give_back = long_text(_("What you will bring back to your local community"), required=False)
+
     class Meta:
         model = Application
         formfield_callback = https_urls
         fields = ["purpose", "give_back", "event_grant", "event_grant_notes", "currency"]
-        widgets = {
-            "purpose": forms.Textarea(attrs={"rows": 4}),
-            "give_back": forms.Textarea(attrs={"rows": 4}),
-        }
 
     field_order = [
         "event_choice", "new_event_name", "new_event_url", "new_event_city", "new_event_country",
@@ -107,6 +132,12 @@ class ApplicationForm(LocationMixin, forms.ModelForm):
             if category in existing and not self.is_bound:
                 cost = existing[category]
                 self.initial[name] = money.to_major(cost.amount, cost.currency)
+
+    def clean_new_event_starts(self):
+        return date_in_window(self.cleaned_data.get("new_event_starts"))
+
+    def clean_new_event_ends(self):
+        return date_in_window(self.cleaned_data.get("new_event_ends"))
 
     def clean(self):
         cleaned = super().clean()
@@ -164,10 +195,8 @@ class ApplicationForm(LocationMixin, forms.ModelForm):
 
 
 class ReviewForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Comment for the committee (never shown to the applicant)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    comment = long_text(
+        _("Comment for the committee (never shown to the applicant)"), required=False, rows=3
     )
 
     def __init__(self, *args, criteria, **kwargs):
@@ -204,11 +233,7 @@ class DecisionForm(forms.Form):
         choices=[("award", _("Award")), ("waitlist", _("Waiting list")), ("decline", _("Decline"))],
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(
-        label=_("Message to the applicant"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    reason = long_text(_("Message to the applicant"), required=False, rows=3)
 
     def __init__(self, *args, round, **kwargs):
         super().__init__(*args, **kwargs)
@@ -428,13 +453,15 @@ class VisaOutcomeForm(forms.ModelForm):
         fields = ["appointment_date", "visa_decision"]
         widgets = {"appointment_date": forms.DateInput(attrs={"type": "date"})}
 
+    def clean_appointment_date(self):
+        return date_in_window(
+            self.cleaned_data.get("appointment_date"), ahead=dt.timedelta(days=2 * 366)
+        )
+
 
 class ReportForm(forms.Form):
-    summary = forms.CharField(label=_("How it went"), widget=forms.Textarea(attrs={"rows": 5}))
-    brought_back = forms.CharField(
-        label=_("What you are bringing back to your community"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    summary = long_text(_("How it went"), rows=5)
+    brought_back = long_text(_("What you are bringing back to your community"))
     people_reached = forms.IntegerField(
         label=_("People you have shared it with so far"),
         min_value=0,
@@ -457,7 +484,15 @@ class WaitTimeImportForm(forms.Form):
     destination = forms.ChoiceField(label=_("Visas for (country)"), initial="US", widget=FastSelect)
     as_of = forms.DateField(label=_("Data as of"), widget=forms.DateInput(attrs={"type": "date"}))
     source = forms.CharField(label=_("Where it comes from"), max_length=200)
-    file = forms.FileField(label=_("File"))
+    file = forms.FileField(label=_("File"), help_text=_("Up to 2 MB."))
+
+    MAX_BYTES = 2 * 1024 * 1024
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        return file
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

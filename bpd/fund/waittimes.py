@@ -53,14 +53,30 @@ class Row:
     wait: Wait
 
 
+MAX_ROWS = 5000  # every consulate of one country many times over
+MAX_FIELD = 500
+
+
 def parse_csv(text):
     """Columns: post, country, visa category, wait in days (a number, or 'closed')."""
+    previous = csv.field_size_limit(MAX_FIELD)  # the limit is per process: put it back
+    try:
+        return _parse_csv(text)
+    except csv.Error as error:
+        raise WaitTimeError([(0, f"the file is not readable CSV ({error})")]) from None
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _parse_csv(text):
     reader = csv.DictReader(io.StringIO(text))
     required = {"post", "country", "visa_category", "wait_days"}
     if not reader.fieldnames or not required <= {name.strip() for name in reader.fieldnames}:
         raise WaitTimeError([(1, "the header must be: post,country,visa_category,wait_days")])
     rows, problems = [], []
     for number, record in enumerate(reader, start=2):
+        if number > MAX_ROWS + 1:
+            raise WaitTimeError([(number, f"more than {MAX_ROWS} rows: split the file")])
         record = {key.strip(): (value or "").strip() for key, value in record.items() if key}
         country = record["country"].upper()
         if not re.fullmatch(r"[A-Z]{2}", country):

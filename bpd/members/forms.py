@@ -1,4 +1,5 @@
 import datetime as dt
+import unicodedata
 from zoneinfo import available_timezones
 
 from django import forms
@@ -34,6 +35,36 @@ class JoinForm(forms.Form):
         record_acceptances(user=user)
 
 
+# Characters that change the direction or visibility of text around them.
+INVISIBLE_OR_BIDI = set(
+    "\u200b\u200c\u200d\u2060\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def clean_name(value):
+    """A name as people will read it: NFC-normalised, without characters that hide or
+    reverse text, and with at least one visible character."""
+    value = unicodedata.normalize("NFC", value or "")
+    value = "".join(
+        c for c in value if c not in INVISIBLE_OR_BIDI and unicodedata.category(c) != "Cc"
+    )
+    value = " ".join(value.split())
+    if value and not any(unicodedata.category(c)[0] in "LNPS" for c in value):
+        raise forms.ValidationError(_("Use at least one letter or number."))
+    return value
+
+
+class NameMixin:
+    def clean_display_name(self):
+        name = clean_name(self.cleaned_data.get("display_name"))
+        if not name:
+            raise forms.ValidationError(_("Please give the name you would like to be called."))
+        return name
+
+    def clean_pronouns(self):
+        return clean_name(self.cleaned_data.get("pronouns"))
+
+
 class LocationMixin(forms.Form):
     """Country from a list, city typed and matched against the offline gazetteer."""
 
@@ -54,11 +85,11 @@ class LocationMixin(forms.Form):
         if city and not self.is_bound:
             self.initial.setdefault("city_name", city.name)
         self.candidates = []
-        if self.is_bound and self.data.get("city_name"):
-            # Offer the same candidates the person was shown, so their pick validates.
-            matches = gazetteer.search(
-                self.data["city_name"], country=self.data.get("country") or None, limit=8
-            )
+        typed = str(self.data.get("city_name") or "")[:100] if self.is_bound else ""
+        if typed:
+            # Offer the same candidates the person was shown, so their pick validates
+            # (never searching for more than the field accepts).
+            matches = gazetteer.search(typed, country=self.data.get("country") or None, limit=8)
             self.fields["city_choice"].choices = [
                 (c.pk, f"{c.name} ({c.country})") for c in matches
             ]
@@ -96,7 +127,7 @@ class LocationMixin(forms.Form):
         self.add_error("city_choice", _("Several cities match; choose yours."))
 
 
-class OnboardingForm(LocationMixin, forms.ModelForm):
+class OnboardingForm(NameMixin, LocationMixin, forms.ModelForm):
     """The one short page after joining."""
 
     class Meta:
@@ -126,7 +157,7 @@ class OnboardingForm(LocationMixin, forms.ModelForm):
         return cleaned
 
 
-class ProfileForm(LocationMixin, forms.ModelForm):
+class ProfileForm(NameMixin, LocationMixin, forms.ModelForm):
     # A plain file field: `images.check_upload` reads only the header before anything is
     # decoded, and says what is wrong in words (Django's ImageField decodes first).
     photo = forms.FileField(

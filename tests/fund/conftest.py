@@ -101,3 +101,11 @@ def make_overdue_offer(round, event, executor):
     application.decision.offer_deadline = timezone.now() - dt.timedelta(minutes=1)
     application.decision.save()
     return application
+
+
+@pytest.fixture
+def leader_client(client, db):
+    user = UserFactory(roles=[Role.LEADER])
+    ProfileFactory(user=user)
+    client.force_login(user)
+    return client, user

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 from bpd.fund import services
 from bpd.fund.models import Application, Event, WaitTime
 from bpd.members.roles import Role
-from tests.factories import CityFactory, ProfileFactory, UserFactory
+from tests.factories import CityFactory, UserFactory
 from tests.fund.conftest import make_application, make_overdue_offer, review
 from tests.queries import get_with_queries
 
@@ -30,14 +30,6 @@ def apply_form(event, **overrides):
     }
     data.update(overrides)
     return data
-
-
-@pytest.fixture
-def leader_client(client, db):
-    user = UserFactory(roles=[Role.LEADER])
-    ProfileFactory(user=user)
-    client.force_login(user)
-    return client, user
 
 
 def test_leader_saves_draft_then_submits(leader_client, fund_round, event):

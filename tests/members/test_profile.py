@@ -1,5 +1,6 @@
 from io import BytesIO
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -129,3 +130,30 @@ def test_onboarding_requires_a_name(client, db):
 
     assert response.status_code == 200
     assert "errorlist" in response.text
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("\u200b", "Please give the name"),
+        ("\u202e\u200b", "Please give the name"),
+        ("x" * 200, "at most"),
+    ],
+)
+def test_12_names_must_be_visible_and_short(signed_in, name, message):
+    client, profile = signed_in
+
+    response = client.post("/members/profile/", form_data(display_name=name))
+
+    assert message in response.text
+    profile.refresh_from_db()
+    assert profile.display_name == "Me"
+
+
+def test_12_names_lose_direction_overrides_and_are_normalised(signed_in):
+    client, profile = signed_in
+
+    client.post("/members/profile/", form_data(display_name="Ame\u0301lie \u202eNwosu"))
+
+    profile.refresh_from_db()
+    assert profile.display_name == "Amélie Nwosu"
