@@ -32,6 +32,7 @@ TESTS = [
     "tests/members",
     "tests/audit",
     "tests/background",
+    "tests/trust",
 ]
 
 
@@ -78,6 +79,16 @@ GATES = [
     Guard("fund: committee cache key names the viewer", "bpd/fund/views/reviewing.py",
           "        for part in (round.pk, request.user.pk, executor,",
           "        for part in (round.pk, executor,"),
+    Guard("fund: executors and the treasurer never handle their own application",
+          "bpd/fund/models.py",
+          "        return self.exclude(applicant=user).exclude(conflicts__reviewer=user)",
+          "        return self.exclude(conflicts__reviewer=user)"),
+    Guard("fund: executors and the treasurer are bound by their conflicts", "bpd/fund/models.py",
+          "        return self.exclude(applicant=user).exclude(conflicts__reviewer=user)",
+          "        return self.exclude(applicant=user)"),
+    Guard("admin: only superusers change privileges", "bpd/members/admin.py",
+          "        if not request.user.is_superuser:\n            fields += ",
+          "        if False:\n            fields += "),
     Guard("roles: executors are executors", "bpd/members/roles.py",
           "    return user.is_authenticated and (user.is_superuser or has_role(user, Role.EXECUTOR))",
           "    return user.is_authenticated"),
