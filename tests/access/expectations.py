@@ -13,7 +13,7 @@ import datetime as dt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from tests.access.world import EXECUTORS, ROLES
+from tests.access.world import EXECUTORS, ROLES, TREASURERS
 
 LOGIN = "sign-in redirect"
 ANY = "any status below 500"
@@ -31,7 +31,7 @@ def cells(anonymous, others, **roles):
 PUBLIC = cells(200, 200)
 MEMBERS_ONLY = cells(LOGIN, 200)
 EXECUTORS_ONLY = cells(LOGIN, 403, **dict.fromkeys(EXECUTORS, 200))
-MONEY = EXECUTORS_ONLY | {"treasurer": 200}
+MONEY = EXECUTORS_ONLY | dict.fromkeys(TREASURERS, 200)
 POST_ONLY = cells(LOGIN, 405)  # GET: the view only answers POST
 OWN_APPLICATION = cells(LOGIN, 404, target=200)  # others get 404: an id tells them nothing
 SIGNED_OUT_ONLY = cells(200, 302)  # signed-in people are sent on; nothing is written
@@ -117,7 +117,7 @@ GET = {
             "fund:booking_status",
             "fund:settle",
         ),
-        MONEY | dict.fromkeys(("treasurer", *EXECUTORS), 405),
+        MONEY | dict.fromkeys((*TREASURERS, *EXECUTORS), 405),
     ),
     # Reviewers of the round who hold the role now; losing the role ends access. The
     # round is fetched through Round.objects.reviewed_by / committee_for: 404 for others.
@@ -128,7 +128,9 @@ GET = {
     "fund:application": OWN_APPLICATION,
     "fund:letter": OWN_APPLICATION,
     # Only leaders may apply; who has applied already is sent to their application.
-    "fund:apply": cells(LOGIN, 403, leader=200, target=302, executor_applicant=302),
+    "fund:apply": cells(
+        LOGIN, 403, leader=200, target=302, executor_applicant=302, treasurer_applicant=302
+    ),
     "fund:withdraw": POST_ONLY,
     "fund:reply": POST_ONLY,
     "fund:visa_outcome": POST_ONLY,
@@ -409,7 +411,7 @@ MAY_SEE = {
     "MARK-NAME": {
         "target": ANYWHERE,
         "leader": ANYWHERE,
-        "treasurer": BOOKING_PAGES,
+        **dict.fromkeys(TREASURERS, BOOKING_PAGES),
         **dict.fromkeys(EXECUTORS, BOOKING_PAGES | DIRECTORY),
     },
     "MARK-PRONOUN": {"target": ANYWHERE, "leader": ANYWHERE, **dict.fromkeys(EXECUTORS, DIRECTORY)},
@@ -435,7 +437,7 @@ MAY_SEE = {
     "MARK-DECISION": {"target": ANYWHERE, **_STAFF},
     # Bookings and out-of-pocket costs: the traveller, the treasurer, Fund staff.
     **{
-        marker: {"target": ANYWHERE, "treasurer": BOOKING_PAGES, **_STAFF}
+        marker: {"target": ANYWHERE, **dict.fromkeys(TREASURERS, BOOKING_PAGES), **_STAFF}
         for marker in ("MARK-VENDOR", "MARK-BOOKREF", "MARK-BOOKDESC", "MARK-POCKET")
     },
     # The trip report: its author and Fund staff.

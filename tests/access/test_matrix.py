@@ -326,3 +326,24 @@ def test_executor_applicant_never_works_on_their_own_application(world):
     response, _, _, changed = session.send("POST", url, "fund:decide", data)
     assert response.status_code == 404
     assert not changed
+
+
+def test_treasurer_applicant_never_books_for_their_own_award(world):
+    """The treasurer who holds an award in the round handles everyone's bookings but their
+    own: their own application is outside their gate."""
+    r1 = world.objects["r1"]
+    session = Session(world, "treasurer_applicant")
+    url = reverse("fund:bookings", args=[r1.pk])
+    response, _, _, _ = session.send("GET", url, "fund:bookings")
+    assert response.status_code == 404
+    url = reverse("fund:add_booking", args=[r1.pk])
+    data = {
+        "booking-category": "flight", "booking-vendor": "Own", "booking-cost": "100",
+        "booking-currency": "USD", "booking-status": "booked",
+    }  # fmt: skip
+    response, _, _, changed = session.send("POST", url, "fund:add_booking", data)
+    assert response.status_code == 404
+    assert not changed
+    url = reverse("fund:bookings", args=[world.objects["t1"].pk])
+    response, _, _, _ = session.send("GET", url, "fund:bookings")
+    assert response.status_code == 200

@@ -39,16 +39,19 @@ ROLES = [
     "reviewer",  # listed on the round and holding the reviewer role
     "ex_reviewer",  # still listed on the round, but the reviewer role was taken away
     "treasurer",
+    "treasurer_applicant",  # the treasurer, with an accepted award of their own in the round
     "executor",
     "executor_applicant",  # an executor who applied to the same round
     "partner",
 ]
 EXECUTORS = ("executor", "executor_applicant")
+TREASURERS = ("treasurer", "treasurer_applicant")
 # The groups of the roles whose name is not a group: the others hold the group they name.
 GROUPS = {
     "member": [],
     "ex_reviewer": [],  # lost Role.REVIEWER; still on round.reviewers (see _fund)
     "executor_applicant": [Role.EXECUTOR],
+    "treasurer_applicant": [Role.TREASURER],
     # People the roles meet who never sign in here: other reviewers and another applicant.
     "reviewer2": [Role.REVIEWER],
     "reviewer3": [Role.REVIEWER],
@@ -244,9 +247,12 @@ def _fund(world):
     t4 = application(new_round("round-4"), target, "submitted")
     fund.VisaDataset.objects.create(source="test", as_of=today, rows=0)
     fund.WaitTimeImport.objects.create(source="test", destination="US", as_of=today)
+    # R1: the treasurer_applicant's own accepted award in the same round.
+    r1 = application(round, users["treasurer_applicant"], "accepted")
+    decision(r1, offered_at=now, replied_at=now)
     world.objects.update(
         event=event, round=round, criterion=criterion, t1=t1, t2=t2, t3=t3, t4=t4, e1=e1,
-        x1=x1, booking=booking, pocket=pocket,
+        x1=x1, r1=r1, booking=booking, pocket=pocket,
     )  # fmt: skip
 
 
@@ -303,7 +309,10 @@ def fund_world(target_user, users):
     "reviewer", "executor" and "treasurer"; the others are made here. Returns the round
     and the target's accepted award in it."""
     users = dict(users, target=target_user)
-    for role in ("ex_reviewer", "executor_applicant", "reviewer2", "reviewer3", "traveller"):
+    for role in (
+        "ex_reviewer", "executor_applicant", "treasurer_applicant", "reviewer2", "reviewer3",
+        "traveller",
+    ):  # fmt: skip
         if role not in users:
             users[role] = _person(role)
     world = World(users=users)
