@@ -95,7 +95,7 @@ GATES = [
     Guard("roles: treasurers are treasurers", "bpd/members/roles.py",
           "    return user.is_authenticated and (is_executor(user) or has_role(user, Role.TREASURER))",
           "    return user.is_authenticated"),
-    Guard("roles: role_required refuses other roles", "bpd/members/roles.py",
+    Guard("roles: role_required refuses other roles", "bpd/website/registry.py",
           "            if not check(request.user):\n                raise PermissionDenied\n", ""),
     Guard("members: a field is shown only to its audience", "bpd/members/selectors.py",
           "        return getattr(self.profile, visibility_field) >= self.reach",

@@ -290,14 +290,15 @@ def _refuse_after_decision(application):
 
 def declare_conflict(*, application, reviewer, reason=""):
     """Record a conflict of interest (a reviewer's, an executor's or the treasurer's): from
-    now on they neither score, decide nor book for this application."""
-    _refuse_after_decision(application)
+    now on they neither score, decide nor book for this application. It can be declared at
+    any time; before a decision is staged their scores are withdrawn, after it they stay,
+    because reviews are closed then and the record of the decision must not change."""
     with transaction.atomic():
         Conflict.objects.get_or_create(
             application=application, reviewer=reviewer, defaults={"reason": reason}
         )
-        # A conflicted reviewer's scores never count.
-        Review.objects.filter(application=application, reviewer=reviewer).delete()
+        if not Decision.objects.filter(application=application).exists():
+            Review.objects.filter(application=application, reviewer=reviewer).delete()
         _log(
             actor=reviewer,
             verb=Verb.CONFLICT_DECLARED,
@@ -703,6 +704,7 @@ def set_booking_status(*, booking, status, actor, refunded=0, loss=None):
             .select_related("application__round")
             .get(pk=booking.pk)
         )
+        _refuse_own(booking.application, actor)
         if status not in Booking.Status.FLOW[booking.status]:
             raise FundError(
                 _("A booking cannot go from “%(a)s” to “%(b)s”.")
@@ -750,6 +752,7 @@ def record_out_of_pocket(*, application, actor, description, amount, currency):
     """Something the traveller had to pay themselves: a problem to put right."""
     if application.status not in S.TRAVELLING:
         raise FundError(_("Out-of-pocket costs are recorded for accepted awards only."))
+    _refuse_own(application, actor)
     with transaction.atomic():
         item = OutOfPocket.objects.create(
             application=application, description=description, amount=amount, currency=currency
@@ -774,6 +777,7 @@ def settle_out_of_pocket(*, item, actor, now=None):
         )
         if item.settled_at:
             raise FundError(_("This cost was already paid back."))
+        _refuse_own(item.application, actor)
         item.settled_at = now or timezone.now()
         item.save(update_fields=["settled_at"])
         _log(

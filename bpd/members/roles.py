@@ -1,10 +1,9 @@
 """The community's roles. Each is a Django group; executors are also staff."""
 
-from functools import wraps
-
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from bpd.website import registry
 
 
 class Role(models.TextChoices):
@@ -50,23 +49,7 @@ def is_treasurer(user):
 def role_required(check):
     """Decorate a view so only users for whom `check(user)` holds may open it:
     anonymous visitors are sent to sign in, everyone else gets 403."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                # Imported here as Django's own decorators do: auth.views loads the user
-                # model, and this module is imported while models are still loading.
-                from django.contrib.auth.views import redirect_to_login
-
-                return redirect_to_login(request.get_full_path())
-            if not check(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+    return registry.user_passes(check)
 
 
 executor_required = role_required(is_executor)

@@ -277,9 +277,15 @@ def personal_data_models() -> dict[str, str]:
 
 
 def flag_required(name: str) -> Callable:
-    """A view decorator: only users for whom the viewer flag `name` holds may open the view
-    (anonymous visitors are sent to sign in, others get 403). Lets a lower app guard its
-    pages by a role a higher app defines, e.g. `flag_required("is_executor")`."""
+    """A view decorator: only users for whom the viewer flag `name` holds may open the view.
+    Lets a lower app guard its pages by a role a higher app defines, e.g.
+    `flag_required("is_executor")`."""
+    return user_passes(lambda user: name in _viewer_flags and _viewer_flags[name](user))
+
+
+def user_passes(check: Callable[[Any], bool]) -> Callable:
+    """A view decorator: only users for whom `check(user)` holds may open the view;
+    anonymous visitors are sent to sign in, everyone else gets 403."""
 
     def decorator(view):
         @wraps(view)
@@ -290,8 +296,7 @@ def flag_required(name: str) -> Callable:
                 from django.contrib.auth.views import redirect_to_login
 
                 return redirect_to_login(request.get_full_path())
-            predicate = _viewer_flags.get(name)
-            if predicate is None or not predicate(request.user):
+            if not check(request.user):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

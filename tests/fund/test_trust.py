@@ -116,6 +116,11 @@ def test_1_treasurer_cannot_book_for_their_own_award(fund_round, event, executor
             amount=1_000, currency="USD",
         )  # fmt: skip
     assert not Booking.objects.exists()
+    with pytest.raises(FundError, match="your own application"):
+        services.record_out_of_pocket(
+            application=mine, actor=treasurer, description="x", amount=1, currency="USD"
+        )
+    assert not mine.out_of_pocket.exists()
 
 
 # 2. The budget cannot be bent with an exchange rate -------------------------------
@@ -177,3 +182,5 @@ def test_3_reviews_are_locked_once_a_decision_is_staged(
     assert list(Review.objects.values_list("reviewer", "weighted_score")) == before
     client.post(f"/fund/applications/{application.pk}/conflict/", {"reason": "late"})
     assert Review.objects.filter(application=application).count() == 2
+    # The conflict itself is still recorded (it binds them from now on); the scores stay.
+    assert application.conflicts.filter(reviewer=reviewers[0], reason="late").exists()
