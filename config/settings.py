@@ -285,7 +285,9 @@ LANGUAGES = [
     ("fr", _("French")),
     ("pt", _("Portuguese")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our catalogue first; then Django's and allauth's messages they do not translate into our
+# languages (locale_vendor/refresh.py).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True

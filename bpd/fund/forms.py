@@ -194,6 +194,29 @@ class ApplicationForm(LocationMixin, forms.ModelForm):
         )
 
 
+class AllocationOptionsForm(forms.Form):
+    """The allocation page's options, from its query string: a cap on awards per country
+    (the round's own cap when none is given) and whether to leave out applications whose
+    visa is not feasible (yes unless "off")."""
+
+    max_per_country = forms.IntegerField(
+        label=_("At most this many awards per country"),
+        min_value=1,
+        max_value=1000,
+        required=False,
+    )
+    exclude_not_feasible = forms.ChoiceField(choices=[("on", "on"), ("off", "off")], required=False)
+
+    def options(self, round):
+        valid = self.is_valid()
+        cap = self.cleaned_data.get("max_per_country") if valid else None
+        exclude = self.cleaned_data.get("exclude_not_feasible") != "off" if valid else True
+        return {
+            "exclude_not_feasible": exclude,
+            "max_per_country": cap or round.max_per_country,
+        }
+
+
 class ReviewForm(forms.Form):
     comment = long_text(
         _("Comment for the committee (never shown to the applicant)"), required=False, rows=3

@@ -229,6 +229,14 @@ def save_draft(*, round, applicant, draft, now=None):
     return application
 
 
+def save_and_submit(*, round, applicant, draft, now=None):
+    """Save the draft and submit it, or neither: a refused submission keeps nothing of
+    this request (the applicant still has what they typed on the page)."""
+    with transaction.atomic():
+        application = save_draft(round=round, applicant=applicant, draft=draft, now=now)
+        return submit(application=application, actor=applicant, now=now)
+
+
 def submit(*, application, actor, now=None):
     now = now or timezone.now()
     round = application.round

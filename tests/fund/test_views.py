@@ -53,17 +53,20 @@ def test_leader_saves_draft_then_submits(leader_client, fund_round, event):
 
 
 def test_submission_problems_are_explained(leader_client, fund_round, event):
+    """A refused submission writes nothing (issue 10: nothing half-written); the page
+    keeps what was typed, so nothing is lost either."""
     client, user = leader_client
 
     response = client.post(
         "/fund/test-round/apply/",
-        apply_form(event, consent="", purpose="", submit="1"),
-        follow=True,
+        apply_form(event, consent="", purpose="", give_back="Run a sprint", submit="1"),
     )
 
+    assert response.status_code == 200
     assert "Agree to how we handle your data." in response.text
     assert "Say what you will do there" in response.text
-    assert Application.objects.get(applicant=user).status == S.DRAFT
+    assert "Run a sprint" in response.text
+    assert not Application.objects.filter(applicant=user).exists()
 
 
 def test_new_event_needs_its_details(leader_client, fund_round, event):

@@ -59,23 +59,22 @@ def apply(request, slug):
     instance = application or Application(round=round, applicant=request.user)
     form = ApplicationForm(request.POST or None, instance=instance, round=round)
     if request.method == "POST" and form.is_valid():
+        submitting = "submit" in request.POST
+        save = services.save_and_submit if submitting else services.save_draft
         try:
-            application = services.save_draft(
-                round=round, applicant=request.user, draft=form.draft()
-            )
-            if "submit" in request.POST:
-                services.submit(application=application, actor=request.user)
+            application = save(round=round, applicant=request.user, draft=form.draft())
+        except FundError as error:
+            form.add_error(None, str(error))  # nothing was saved; the page keeps the input
+        else:
+            if submitting:
                 messages.success(
                     request, _("Your application has been submitted. You can follow it here.")
                 )
                 return redirect("fund:application", application.pk)
-        except FundError as error:
-            messages.error(request, str(error))
+            messages.success(
+                request, _("Draft saved. You can come back and submit it before the deadline.")
+            )
             return redirect("fund:apply", round.slug)
-        messages.success(
-            request, _("Draft saved. You can come back and submit it before the deadline.")
-        )
-        return redirect("fund:apply", round.slug)
     context = {"round": round, "form": form, "application": instance}
     return render(request, "fund/apply.html", context)
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from bpd.audit import selectors as audit
 from bpd.fund import selectors, services
 from bpd.fund.forms import (
+    AllocationOptionsForm,
     ConflictForm,
     CriterionFormSet,
     DecisionForm,
@@ -59,16 +60,14 @@ def round_edit(request, slug):
 
 
 def _allocation_options(request, round):
-    exclude = request.GET.get("exclude_not_feasible", "on") == "on"
-    cap = request.GET.get("max_per_country") or round.max_per_country
-    cap = int(cap) if str(cap or "").isdigit() and 0 < int(cap) <= 1000 else None
-    return {"exclude_not_feasible": exclude, "max_per_country": cap}
+    form = AllocationOptionsForm(request.GET)
+    return form, form.options(round)
 
 
 @executor_required
 def allocate(request, slug):
     round = get_object_or_404(Round.objects.managed_by(request.user), slug=slug)
-    options = _allocation_options(request, round)
+    options_form, options = _allocation_options(request, round)
     proposal, left = selectors.allocation_proposal(round, request.user, **options)
     waiting = selectors.awaiting_decision(round, request.user)
     page = Paginator(waiting, ROWS_PER_PAGE).get_page(request.GET.get("page"))
@@ -83,6 +82,7 @@ def allocate(request, slug):
         "chosen": set(proposal.chosen),
         "left": left,
         "staged_awards": selectors.staged_awards_total(round),
+        "options_form": options_form,
         "cap": options["max_per_country"],
         "exclude_not_feasible": options["exclude_not_feasible"],
     }
@@ -93,7 +93,7 @@ def allocate(request, slug):
 @require_POST
 def stage_proposal(request, slug):
     round = get_object_or_404(Round.objects.managed_by(request.user), slug=slug)
-    options = _allocation_options(request, round)
+    _form, options = _allocation_options(request, round)
     _attempt(
         request,
         lambda: services.stage_proposal(round=round, actor=request.user, **options),
