@@ -86,10 +86,16 @@ class LocationMixin(forms.Form):
             self.initial.setdefault("city_name", city.name)
         self.candidates = []
         typed = str(self.data.get("city_name") or "")[:100] if self.is_bound else ""
+        country = str(self.data.get("country") or "") if self.is_bound else ""
+        if "\x00" in typed:
+            typed = ""  # the field refuses it with a message; no database stores it
         if typed:
             # Offer the same candidates the person was shown, so their pick validates
             # (never searching for more than the field accepts).
-            matches = gazetteer.search(typed, country=self.data.get("country") or None, limit=8)
+            known = country in dict(self.fields["country"].choices)
+            matches = gazetteer.search(
+                typed, country=country if known and country else None, limit=8
+            )
             self.fields["city_choice"].choices = [
                 (c.pk, f"{c.name} ({c.country})") for c in matches
             ]

@@ -16,7 +16,7 @@ A pattern that accepts POST and is in neither FUZZ nor NOTHING_TO_FUZZ fails
 Every request runs in a savepoint that is rolled back (see test_matrix.Session), so the
 examples all start from the same world.
 
-Examples per URL: BPD_FUZZ_EXAMPLES (default 12; hypothesis derandomised, so CI sees the
+Examples per URL: BPD_FUZZ_EXAMPLES (default 20; hypothesis derandomised, so CI sees the
 same examples every run; set BPD_FUZZ_RANDOM=1 to explore new ones, BPD_FUZZ_SHRINK=1 to
 have a failure shrunk to its smallest form).
 """
@@ -52,7 +52,7 @@ from tests.access.test_matrix import Session, Writes, _page_forms, body_of, visi
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = int(os.environ.get("BPD_FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("BPD_FUZZ_EXAMPLES", "20"))
 RANDOM = os.environ.get("BPD_FUZZ_RANDOM") == "1"
 # No shrinking unless asked (BPD_FUZZ_SHRINK=1): a failure is reported as generated,
 # which keeps a failing CI run short.

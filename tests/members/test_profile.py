@@ -157,3 +157,18 @@ def test_12_names_lose_direction_overrides_and_are_normalised(signed_in):
 
     profile.refresh_from_db()
     assert profile.display_name == "Amélie Nwosu"
+
+
+@pytest.mark.parametrize("field", ["city_name", "country"])
+def test_12_a_nul_in_the_location_gets_a_message_not_a_500(signed_in, field):
+    """Found by the hostile-input suite on PostgreSQL, which refuses NUL in any text it
+    is sent: the city search ran on the raw value before the form had checked it."""
+    client, profile = signed_in
+
+    data = form_data(city_name="Lagos") | {field: "La\x00"}
+    response = client.post("/members/profile/", data)
+
+    assert response.status_code == 200
+    assert "errorlist" in response.text
+    profile.refresh_from_db()
+    assert profile.city is None
