@@ -115,9 +115,7 @@ def main():
                 )
                 previous = kept.get(entry.msgid)
                 if entry.msgid_plural:
-                    new.msgstr_plural = (
-                        previous.msgstr_plural if previous else {0: "", 1: ""}
-                    )
+                    new.msgstr_plural = previous.msgstr_plural if previous else {0: "", 1: ""}
                 else:
                     new.msgstr = previous.msgstr if previous else ""
                 po.append(new)

@@ -280,6 +280,22 @@ def content_files(root):
             yield path
 
 
+# Bounds on what one import reads: a page or post is far below a megabyte, and a site
+# far below ten thousand files. Anything larger is refused before it is read.
+MAX_FILE_BYTES = 1024 * 1024
+MAX_FILES = 10_000
+
+
+def _unreadable(path, root):
+    """Why `path` is not read at all, or None."""
+    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+        return "is a link to a file outside the folder; copy the file in instead"
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return f"is {size // 1024} KB; a page or post may be at most {MAX_FILE_BYTES // 1024} KB"
+    return None
+
+
 def read_tree(root):
     """Parse and check every file. Returns (items, report); raises ContentError."""
     root = Path(root)
@@ -287,8 +303,14 @@ def read_tree(root):
         raise ContentError([(str(root), "is not a folder")])
     report = Report()
     items, problems, seen_urls, seen_keys = [], [], {}, {}
-    for path in content_files(root):
+    for count, path in enumerate(content_files(root), start=1):
         source = path.relative_to(root).as_posix()
+        if count > MAX_FILES:
+            raise ContentError([(str(root), f"holds more than {MAX_FILES} content files")])
+        problem = _unreadable(path, root)
+        if problem:
+            problems.append((source, problem))
+            continue
         try:
             item = parse_file(path, root, report)
         except (ValueError, UnicodeDecodeError) as error:

@@ -4,10 +4,20 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bpd.fund import money
-from bpd.fund.models import Application, Booking, Category, Criterion, Event, Round, RoundText
+from bpd.fund.models import (
+    TEXT_LIMIT,
+    Application,
+    Booking,
+    Category,
+    Criterion,
+    Event,
+    Round,
+    RoundText,
+)
 from bpd.fund.services import Draft
 from bpd.members import choices
 from bpd.members.forms import LocationMixin
@@ -15,7 +25,6 @@ from bpd.members.models import User
 from bpd.members.roles import Role
 from bpd.website.forms import FastSelect, https_urls
 
-TEXT_LIMIT = 4000  # a long answer, about a page; longer is refused with a message
 DATES_BACK = dt.timedelta(days=366)
 DATES_AHEAD = dt.timedelta(days=5 * 366)
 
@@ -32,9 +41,13 @@ def date_in_window(value, *, back=DATES_BACK, ahead=DATES_AHEAD):
 
 
 def long_text(label, **kwargs):
+    """A long answer: its limit is enforced, and said under the field."""
+    limit = format_lazy(_("Up to {count} characters."), count=TEXT_LIMIT)
+    help_text = kwargs.pop("help_text", "")
     return forms.CharField(
         label=label,
         max_length=TEXT_LIMIT,
+        help_text=format_lazy("{} {}", help_text, limit) if help_text else limit,
         widget=forms.Textarea(attrs={"rows": kwargs.pop("rows", 4)}),
         **kwargs,
     )

@@ -12,6 +12,9 @@ from bpd.members.fields import CodeListField
 from bpd.members.models import City
 from bpd.members.roles import Role, has_role, is_executor, is_treasurer
 
+# The longest free text anyone types here (about a page); forms show and enforce it.
+TEXT_LIMIT = 4000
+
 
 class Category(models.TextChoices):
     VISA = "visa", _("Visa appointment and fees")
@@ -61,7 +64,7 @@ class Round(models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("short name for addresses"), unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=TEXT_LIMIT)
     opens_at = models.DateTimeField(_("applications open"))
     closes_at = models.DateTimeField(_("applications close"))
     decision_date = models.DateField(_("decisions by"))
@@ -114,7 +117,7 @@ class Round(models.Model):
 class RoundText(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="texts")
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
-    description = models.TextField(_("description"))
+    description = models.TextField(_("description"), max_length=TEXT_LIMIT)
 
     class Meta:
         constraints = [
@@ -275,8 +278,12 @@ class Application(models.Model):
     )
     origin_country = models.CharField(_("country you travel from"), max_length=2, blank=True)
     passport_country = models.CharField(_("passport country"), max_length=2, blank=True)
-    purpose = models.TextField(_("what you will do at the event"), blank=True)
-    give_back = models.TextField(_("what you will bring back to your local community"), blank=True)
+    purpose = models.TextField(
+        _("what you will do at the event"), blank=True, max_length=TEXT_LIMIT
+    )
+    give_back = models.TextField(
+        _("what you will bring back to your local community"), blank=True, max_length=TEXT_LIMIT
+    )
     event_grant = models.CharField(
         _("the event's own travel or opportunity grant"),
         max_length=20,
@@ -380,7 +387,7 @@ class Review(models.Model):
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="fund_reviews"
     )
-    comment = models.TextField(_("comment for the committee"), blank=True)
+    comment = models.TextField(_("comment for the committee"), blank=True, max_length=TEXT_LIMIT)
     weighted_score = models.FloatField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
 
@@ -444,7 +451,9 @@ class Decision(models.Model):
         Application, on_delete=models.CASCADE, related_name="decision"
     )
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    reason = models.TextField(_("reason (sent to the applicant)"), blank=True)
+    reason = models.TextField(
+        _("reason (sent to the applicant)"), blank=True, max_length=TEXT_LIMIT
+    )
     waitlist_position = models.PositiveIntegerField(null=True, blank=True)
     staged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -575,8 +584,10 @@ class OutOfPocket(models.Model):
 
 class TripReport(models.Model):
     application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="report")
-    summary = models.TextField(_("how it went"))
-    brought_back = models.TextField(_("what you are bringing back to your community"))
+    summary = models.TextField(_("how it went"), max_length=TEXT_LIMIT)
+    brought_back = models.TextField(
+        _("what you are bringing back to your community"), max_length=TEXT_LIMIT
+    )
     people_reached = models.PositiveIntegerField(
         _("people you have shared it with so far"), default=0
     )

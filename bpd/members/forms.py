@@ -5,6 +5,7 @@ from zoneinfo import available_timezones
 from django import forms
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bpd.audit.verbs import Verb
@@ -194,6 +195,11 @@ class ProfileForm(NameMixin, LocationMixin, forms.ModelForm):
             "career_visibility", "links_visibility",
         ]  # fmt: skip
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "bio": format_lazy(
+                _("Up to {count} characters."), count=Profile._meta.get_field("bio").max_length
+            )
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -50,7 +50,7 @@ class TeamMember(models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     role = models.CharField(_("role"), max_length=120, help_text=_("In English."))
-    bio = models.TextField(_("short bio"), blank=True, help_text=_("In English."))
+    bio = models.TextField(_("short bio"), blank=True, max_length=2000, help_text=_("In English."))
     city = models.CharField(_("city"), max_length=120, blank=True)
     country = models.CharField(
         _("country"), max_length=2, blank=True, help_text=_("Two-letter ISO code, e.g. KE.")
@@ -119,7 +119,7 @@ class TeamMemberTranslation(models.Model):
     member = models.ForeignKey(TeamMember, on_delete=models.CASCADE, related_name="translations")
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     role = models.CharField(_("role"), max_length=120, blank=True)
-    bio = models.TextField(_("short bio"), blank=True)
+    bio = models.TextField(_("short bio"), blank=True, max_length=2000)
     photo_alt = models.CharField(_("photo description"), max_length=200, blank=True)
 
     class Meta:

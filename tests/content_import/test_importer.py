@@ -198,3 +198,32 @@ def test_site_content_folder_imports_cleanly(db, settings):
     ha_about = Page.objects.get(language="ha", translation_key="about")
     assert ha_about.title == "Game da"
     assert ha_about.needs_review
+
+
+def test_12_a_huge_file_and_a_link_out_of_the_folder_are_refused_before_reading(
+    db, jekyll_site, tmp_path
+):
+    """Issue 10 finding 12 (imports have size limits; nothing outside the folder is read)."""
+    write(jekyll_site, "huge.md", "---\ntitle: Huge\n---\n" + "x" * (1024 * 1024 + 1))
+    secret = write(tmp_path, "outside/secret.md", "---\ntitle: Secret\n---\nPRIVATE\n")
+    (jekyll_site / "linked.md").symlink_to(secret)
+
+    with pytest.raises(ContentError) as raised:
+        import_tree(jekyll_site)
+
+    problems = dict(raised.value.problems)
+    assert "at most 1024 KB" in problems["huge.md"]
+    assert "outside the folder" in problems["linked.md"]
+    assert not Page.objects.filter(title="Secret").exists()
+    assert Page.objects.count() == 0
+
+
+def test_12_too_many_files_are_refused(db, jekyll_site, monkeypatch):
+    from bpd.content_import import importer
+
+    monkeypatch.setattr(importer, "MAX_FILES", 3)
+
+    with pytest.raises(ContentError) as raised:
+        import_tree(jekyll_site)
+
+    assert "more than 3 content files" in raised.value.problems[0][1]
