@@ -5,6 +5,8 @@
                            # :8000 and run the task worker (emails, scheduled jobs) beside it
     python3 dev.py test    # install, then run the whole test suite (extra args go to pytest)
     python3 dev.py guards  # remove each access guard in turn; a test must fail each time
+    python3 dev.py screenshots [--out DIR] [--width 360 --width 1280] [--only SUBSTRING]
+                           # every page each demo role can reach, as PNGs with an index.html
 
 It needs only Python 3.11+ and pip. It makes a virtual environment in .venv
 (with the standard venv module, or virtualenv when Debian's python3-venv is
@@ -110,8 +112,13 @@ def guards(extra):
     os.execv(PYTHON, [str(PYTHON), "tests/guard_mutations.py", *extra])
 
 
+def screenshots(extra):
+    os.chdir(ROOT)
+    os.execv(PYTHON, [str(PYTHON), "-m", "tests.browser.every_page", *extra])
+
+
 def main(argv):
-    if len(argv) < 2 or argv[1] not in {"start", "test", "guards"}:
+    if len(argv) < 2 or argv[1] not in {"start", "test", "guards", "screenshots"}:
         print(__doc__)
         return 2
     ensure_venv()
@@ -120,6 +127,8 @@ def main(argv):
         start()
     elif argv[1] == "guards":
         guards(argv[2:])
+    elif argv[1] == "screenshots":
+        screenshots(argv[2:])
     else:
         test(argv[2:])
     return 0

@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("bpd.members.urls")),
     path("fund/", include("bpd.fund.urls")),
+    path("styleguide/", website_views.styleguide, name="styleguide"),
     path("", include("bpd.background.urls")),
     # Pages last: their catch-all pattern takes any path nothing else claimed.
     path("", include("bpd.pages.urls")),

@@ -20,6 +20,15 @@ class FundConfig(AppConfig):
             models=personal_data.MODELS,
         )
 
+        from bpd.fund import hub
+
+        registry.add_menu_link("header", _("Fund"), "fund:index", order=15, current=_in_fund)
+        registry.add_menu_link(
+            "footer", _("Leadership Opportunity Fund"), "fund:index", order=20, group="take-part"
+        )
+        registry.add_programme(_programme, order=10)
+        registry.add_hub(order=10, card=hub.card, tasks=hub.tasks)
+
         from bpd.fund import models
         from bpd.fund.selectors import FUND
 
@@ -27,3 +36,22 @@ class FundConfig(AppConfig):
         FUND.watch(
             models.Application, models.Review, models.Conflict, models.Decision, models.AwardItem
         )
+
+
+def _in_fund(request):
+    match = getattr(request, "resolver_match", None)
+    return getattr(match, "app_name", None) == "fund"
+
+
+def _programme():
+    from django.urls import reverse
+
+    return registry.Programme(
+        title=_("Black Leadership Opportunity Fund"),
+        summary=_(
+            "Community leaders apply to attend global Python events. We check the visa is "
+            "feasible, then book and pay for the trip: you never front money."
+        ),
+        url=reverse("fund:index"),
+        action=_("See the rounds and apply"),
+    )

@@ -53,10 +53,22 @@ def long_text(label, **kwargs):
     )
 
 
+def currencies_to_choose():
+    """A prompt, then the currencies in use, named in the reader's language: with nothing
+    chosen yet, the first currency in the list is never taken by accident."""
+    return [("", _("Choose a currency")), *money.currency_choices()]
+
+
 def currency_field(**kwargs):
-    return forms.ChoiceField(
-        choices=[(c, c) for c in money.CURRENCIES], widget=FastSelect, **kwargs
-    )
+    """A currency select. Forms that know the round call `lead_with_round_currency`."""
+    return forms.ChoiceField(choices=currencies_to_choose, widget=FastSelect, **kwargs)
+
+
+def lead_with_round_currency(form, round, name="currency"):
+    """The round's currency first in the list, and chosen unless the form already has a value."""
+    form.fields[name].choices = money.currency_choices(first=round.currency)
+    if not form.initial.get(name):
+        form.initial[name] = round.currency
 
 
 class ApplicationForm(LocationMixin, forms.ModelForm):
@@ -110,11 +122,14 @@ class ApplicationForm(LocationMixin, forms.ModelForm):
         self.round = round
         self.fields["country"].label = _("Country you travel from")
         self.fields["city_name"].label = _("City you travel from")
-        self.setup_location()
+        self.setup_location(current_city=self.instance.origin_city)
         countries = [("", _("Choose a country")), *choices.countries()]
         self.fields["passport_country"].choices = countries
         self.fields["new_event_country"].choices = countries
         application = self.instance
+        if not application.pk:
+            self.initial["currency"] = round.currency  # not the model's default
+        lead_with_round_currency(self, round)
         if application.pk and not self.is_bound:
             self.initial.update(
                 event_choice=application.event
@@ -334,6 +349,8 @@ class RoundForm(forms.ModelForm):
             getattr(getattr(u, "profile", None), "display_name", "") or u.email
         )
         round = self.instance
+        if round.pk:
+            lead_with_round_currency(self, round)
         if round.pk and not self.is_bound:
             self.initial["budget_amount"] = money.to_major(round.budget, round.currency)
             for name in ("cap_per_person", "cap_per_year"):
@@ -408,9 +425,7 @@ class RateForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The round's own currency always counts at 1: it is not offered.
         self.fields["currency"].choices = [
-            (code, label)
-            for code, label in self.fields["currency"].choices
-            if code != round.currency
+            (code, label) for code, label in currencies_to_choose() if code != round.currency
         ]
 
 
@@ -433,6 +448,11 @@ class BookingForm(forms.ModelForm):
             "status",
         ]
         widgets = {"starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
+
+    def __init__(self, *args, round=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if round is not None:
+            lead_with_round_currency(self, round)
 
     def amount(self):
         return money.to_minor(self.cleaned_data["cost"], self.cleaned_data["currency"])
@@ -532,7 +552,7 @@ class WaitTimeImportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["destination"].choices = choices.countries()
+        self.fields["destination"].choices = [("", _("Choose a country")), *choices.countries()]
 
 
 class OutOfPocketForm(forms.Form):
@@ -541,3 +561,8 @@ class OutOfPocketForm(forms.Form):
         label=_("Amount"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
     )
     currency = currency_field(label=_("Currency"))
+
+    def __init__(self, *args, round=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if round is not None:
+            lead_with_round_currency(self, round)

@@ -33,23 +33,38 @@ def _register_with_the_site():
 
     signed_in, anonymous = registry.signed_in, registry.anonymous
     registry.add_menu_link(
-        "account", _("Your account"), "members:home", order=10, visible=signed_in
+        "account", _("Sign out"), "account_logout", order=10, visible=signed_in, post=True
     )
-    registry.add_menu_link(
-        "account", _("Sign out"), "account_logout", order=20, visible=signed_in, post=True
-    )
+    registry.add_menu_link("account", _("Your BPD"), "members:home", order=20, visible=signed_in)
     registry.add_menu_link(
         "account", _("Sign in"), "account_request_login_code", order=30, visible=anonymous
     )
     registry.add_menu_link("account", _("Join"), "account_signup", order=40, visible=anonymous)
+    registry.add_menu_link(
+        "footer", _("Join Black Python Devs"), "account_signup", order=10, visible=anonymous,
+        group="take-part",
+    )  # fmt: skip
+    registry.add_menu_link(
+        "footer", _("Find an expert"), "members:expertise", order=30, group="take-part"
+    )
+    from bpd.members import hub
+
+    registry.add_programme(hub.expertise_programme, order=50)
+    registry.add_hub(order=50, card=hub.community_card)
+    registry.add_hub(order=60, card=hub.account_card)
+    registry.add_hub(order=90, card=hub.staff_card)
     registry.add_viewer_flag("is_executor", is_executor)
     registry.add_viewer_flag("is_treasurer", lambda user: has_role(user, Role.TREASURER))
 
 
 def _remember_language(sender, request, user, **kwargs):
     """Members get email in the language they last signed in with."""
+    from bpd.members.middleware import remember_time_zone
+    from bpd.members.models import Profile
     from bpd.website import languages
 
+    profile = Profile.objects.filter(user=user).only("time_zone").first()
+    remember_time_zone(request, profile.time_zone if profile else "")
     language = languages.current()
     if user.language != language:
         user.language = language

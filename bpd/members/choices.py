@@ -21,7 +21,36 @@ def spoken_languages():
 
 
 def countries():
+    """(code, name) of every ISO 3166-1 country and territory, named in the reader's
+    language and sorted by that name; no codes shown, no regions or pseudo-locales."""
     return _countries(languages.current())
+
+
+# CLDR names two-letter codes that are not countries. ISO 3166-1 leaves some codes to
+# its users (AA, QM-QZ, XA-XZ, ZZ): CLDR puts its pseudo-locales (XA "Pseudo-Accents",
+# XB "Pseudo-Bidi"), "Outlying Oceania" (QO) and "Unknown Region" (ZZ) there. Others are
+# "exceptionally reserved" for unions and parts of countries (EU, EZ, UN, IC, …).
+EXCEPTIONALLY_RESERVED = {
+    "AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "FX", "IC", "SU", "TA", "UK", "UN",
+}  # fmt: skip
+# Kosovo's code is user-assigned, but GeoNames (our gazetteer), CLDR and the EU use it,
+# and members who live there must be able to say so.
+USER_ASSIGNED_IN_USE = {"XK"}
+
+
+def is_country(code):
+    """Whether `code` is an ISO 3166-1 alpha-2 country or territory (or Kosovo's XK)."""
+    if code in USER_ASSIGNED_IN_USE:
+        return True
+    user_assigned = code in {"AA", "ZZ"} or code.startswith("X") or "QM" <= code <= "QZ"
+    return (
+        len(code) == 2
+        and code.isascii()
+        and code.isalpha()
+        and code.isupper()
+        and not user_assigned
+        and code not in EXCEPTIONALLY_RESERVED
+    )
 
 
 # Names come from CLDR data that never changes while the process runs: compute once per language.
@@ -29,18 +58,18 @@ def countries():
 def _spoken_languages(language):
     locale = Locale.parse(language)
     names = [(code, locale.languages.get(code, code)) for code in SPOKEN_LANGUAGE_CODES]
-    return sorted(names, key=lambda pair: pair[1].casefold())
+    return sorted(names, key=lambda pair: languages.sort_key(pair[1]))
 
 
 @functools.cache
 def _countries(language):
-    locale = Locale.parse(language)
-    territories = [
-        (code, name)
-        for code, name in locale.territories.items()
-        if len(code) == 2 and code.isalpha() and code not in {"ZZ", "EU", "EZ", "UN", "QO"}
-    ]
-    return sorted(territories, key=lambda pair: pair[1].casefold())
+    # Every language names the same territories; English decides which codes exist.
+    codes = [code for code in Locale.parse("en").territories if is_country(code)]
+    names = Locale.parse(language).territories
+    return sorted(
+        ((code, names.get(code, code)) for code in codes),
+        key=lambda pair: languages.sort_key(pair[1]),
+    )
 
 
 TECH_ROLES = [

@@ -2,6 +2,7 @@ import datetime as dt
 import unicodedata
 from zoneinfo import available_timezones
 
+from babel.numbers import format_decimal
 from django import forms
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -10,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from bpd.audit.verbs import Verb
 from bpd.members import choices, gazetteer
-from bpd.members.models import City, Invite, Profile
+from bpd.members.models import Invite, Profile
 from bpd.members.roles import Role
 from bpd.members.services import record_acceptances
 from bpd.members.visibility import Visibility
-from bpd.website import images
+from bpd.website import images, languages
 from bpd.website.forms import FastSelect, https_urls
 
 
@@ -66,6 +67,24 @@ class NameMixin:
         return clean_name(self.cleaned_data.get("pronouns"))
 
 
+def city_label(city):
+    """What tells namesakes apart, in the reader's language:
+    "Springfield, Illinois, United States · 114,000" (population to three figures)."""
+    country = languages.country_name(city.country)
+    place = ", ".join(part for part in (city.name, city.region, country) if part)
+    if not city.population:
+        return place
+    population = round(city.population, -max(len(str(city.population)) - 3, 0))
+    return f"{place} · {format_decimal(population, locale=languages.current())}"
+
+
+class NothingToChoose(forms.HiddenInput):
+    """The city's namesakes when there are none to list: nothing is shown or sent back."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return ""
+
+
 class LocationMixin(forms.Form):
     """Country from a list, city typed and matched against the offline gazetteer."""
 
@@ -77,29 +96,62 @@ class LocationMixin(forms.Form):
         help_text=_("Type your city's name; we match it against a list of cities, offline."),
     )
     city_choice = forms.TypedChoiceField(
-        label=_("Which one?"), required=False, coerce=int, empty_value=None
+        label=_("Which one?"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=NothingToChoose,
     )
 
-    def setup_location(self):
+    def setup_location(self, current_city=None):
+        """Call from `__init__`. `current_city`: the city saved so far (the instance's
+        `city` unless given), shown among its namesakes and kept unless another is chosen."""
         self.fields["country"].choices = [("", _("Choose your country")), *choices.countries()]
-        city = getattr(self.instance, "city", None)
-        if city and not self.is_bound:
-            self.initial.setdefault("city_name", city.name)
+        self.current_city = current_city or getattr(self.instance, "city", None)
         self.candidates = []
-        typed = str(self.data.get("city_name") or "")[:100] if self.is_bound else ""
-        country = str(self.data.get("country") or "") if self.is_bound else ""
+        self._searches = {}
+        current = self.current_city
+        if not self.is_bound:
+            if current:
+                self.initial.setdefault("city_name", current.name)
+                self.initial.setdefault("city_choice", current.pk)
+                self._offer_cities(self._search(current.name, current.country))
+            return
+        typed = str(self.data.get("city_name") or "")[:100]
+        country = str(self.data.get("country") or "")
         if "\x00" in typed:
             typed = ""  # the field refuses it with a message; no database stores it
         if typed:
             # Offer the same candidates the person was shown, so their pick validates
             # (never searching for more than the field accepts).
             known = country in dict(self.fields["country"].choices)
-            matches = gazetteer.search(
-                typed, country=country if known and country else None, limit=8
-            )
-            self.fields["city_choice"].choices = [
-                (c.pk, f"{c.name} ({c.country})") for c in matches
-            ]
+            self._offer_cities(self._search(typed, country if known else None))
+
+    def _search(self, name, country):
+        """The gazetteer's matches, biggest first, with the saved city among them when its
+        name is the one typed (it may be smaller than the first eight); one query for each
+        name and country."""
+        key = (gazetteer.fold(name), country or None)
+        if key not in self._searches:
+            found = list(gazetteer.search(name, country=key[1], limit=8))
+            if (current := self._kept(name, key[1])) and current not in found:
+                found = sorted([*found, current], key=lambda city: -city.population)
+            self._searches[key] = found
+        return self._searches[key]
+
+    def _kept(self, name, country):
+        """The saved city, if `name` (and `country`, when given) still describe it."""
+        current = self.current_city
+        if not current or country not in (None, current.country):
+            return None
+        return current if gazetteer.fold(current.name) == gazetteer.fold(name) else None
+
+    def _offer_cities(self, cities):
+        """Namesakes to choose from, as radio buttons that nothing ticks for the member
+        (only their own earlier choice); a single match needs no question."""
+        field = self.fields["city_choice"]
+        field.widget = forms.RadioSelect() if len(cities) > 1 else NothingToChoose()
+        field.choices = [(c.pk, city_label(c)) for c in cities]
 
     def clean_location(self, cleaned):
         name = (cleaned.get("city_name") or "").strip()
@@ -107,17 +159,17 @@ class LocationMixin(forms.Form):
         if not name:
             self.instance.city = None
             return
+        matches = self._search(name, country)
         picked = cleaned.get("city_choice")
-        if picked:
-            city = City.objects.filter(pk=picked).first()
-            if city:
-                self.instance.city = city
-                cleaned["country"] = city.country
-                return
-        matches = list(gazetteer.search(name, country=country, limit=8))
-        exact = [c for c in matches if gazetteer.fold(c.name) == gazetteer.fold(name)]
-        if len(exact) == 1 or (len(matches) == 1):
-            city = (exact or matches)[0]
+        city = next((c for c in matches if c.pk == picked), None) if picked else None
+        # Sent back unchanged without a choice (a client that skips the list): no new question.
+        city = city or self._kept(name, country)
+        if city is None:
+            exact = [c for c in matches if gazetteer.fold(c.name) == gazetteer.fold(name)]
+            if len(exact) == 1 or len(matches) == 1:
+                city = (exact or matches)[0]
+                self._offer_cities([])  # chosen without asking: no list to show again
+        if city is not None:
             self.instance.city = city
             cleaned["country"] = city.country
             return
@@ -130,7 +182,7 @@ class LocationMixin(forms.Form):
             )
             return
         self.candidates = matches
-        self.fields["city_choice"].choices = [(c.pk, f"{c.name} ({c.country})") for c in matches]
+        self._offer_cities(matches)
         self.add_error("city_choice", _("Several cities match; choose yours."))
 
 
@@ -281,16 +333,7 @@ class DeleteAccountForm(forms.Form):
         ],
         widget=forms.RadioSelect,
         initial="remove",
-    )
-    confirm = forms.CharField(
-        label=_("Type DELETE to confirm"),
-        help_text=_("This cannot be undone."),
-    )
-
-    def clean_confirm(self):
-        if self.cleaned_data["confirm"].strip().upper() != "DELETE":
-            raise forms.ValidationError(_("Type DELETE to confirm."))
-        return "DELETE"
+    )  # the "I understand" box (website.forms.ConfirmForm) confirms it
 
 
 class InviteForm(forms.ModelForm):

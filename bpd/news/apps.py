@@ -20,7 +20,10 @@ class NewsConfig(AppConfig):
         post = self.get_model("Post")
         registry.add_public_content(post, "news.Tag", m2m=[post.tags.through])
         registry.add_menu_link("header", _("News"), "news:index", order=20, current=_in_news)
-        registry.add_menu_link("footer", _("News feed (Atom)"), "news:feed", order=10)
+        registry.add_menu_link("footer", _("News"), "news:index", order=20, group="about")
+        registry.add_menu_link(
+            "footer", _("News feed (Atom)"), "news:feed", order=21, group="about"
+        )
         registry.add_menu_link("feed", _("Black Python Devs news"), "news:feed", order=10)
         registry.add_home_section("news/home_section.html", selectors.home_section, order=10)
         registry.add_sitemap_section(selectors.sitemap, order=20)

@@ -15,4 +15,5 @@ class PagesConfig(AppConfig):
         # Anything a public page shows invalidates cached menus and pages when saved.
         registry.add_public_content("pages.Page", "pages.TeamMember", "pages.TeamMemberTranslation")
         registry.add_menu("header", selectors.menu_items, order=10)
+        registry.add_menu("footer", selectors.footer_items, order=1)
         registry.add_sitemap_section(selectors.sitemap, order=10)

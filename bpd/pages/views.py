@@ -16,6 +16,7 @@ def page_detail(request, path=""):
         template = "pages/home.html"
         # What other apps show on the home page (news: the latest posts).
         context["home_sections"] = registry.home_sections(request, language)
+        context["programmes"] = registry.programmes()
     elif page.layout == Page.Layout.TEAM:
         template = "pages/team.html"
         members = TeamMember.objects.filter(active=True).prefetch_related("translations")

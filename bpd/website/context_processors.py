@@ -31,7 +31,7 @@ def site(request):
         "home_url": languages.prefixed("", current),
         "header_menu": registry.menu("header", request, current),
         "account_menu": registry.menu("account", request, current),
-        "footer_menu": registry.menu("footer", request, current),
+        "footer_columns": registry.footer_columns(request, current),
         "feeds": registry.menu("feed", request, current),
         "site_url": settings.SITE_URL,
         "demo_sign_in": settings.DEMO_SIGN_IN,

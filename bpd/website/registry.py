@@ -21,6 +21,7 @@ from typing import Any, Literal
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from bpd.website.versions import CONTENT
 
@@ -39,6 +40,7 @@ class MenuItem:
     url: str
     current: bool = False  # marked aria-current="page"
     post: bool = False  # a button posting to `url` (signing out), not a link
+    group: str = ""  # footer only: the column it belongs in (FOOTER_COLUMNS)
 
 
 MenuProvider = Callable[[HttpRequest, str], Iterable[MenuItem]]
@@ -85,6 +87,7 @@ def add_menu_link(
     visible: VisibleTo = everyone,
     current: VisibleTo | None = None,
     post: bool = False,
+    group: str = "",
 ) -> None:
     """One link to the URL named `url_name` (reversed in the reader's language), shown
     to those for whom `visible(request)` holds and marked current when `current(request)`
@@ -97,6 +100,7 @@ def add_menu_link(
                 url=reverse(url_name),
                 current=bool(current and current(request)),
                 post=post,
+                group=group,
             )
 
     add_menu(placement, provider, order=order)
@@ -105,6 +109,101 @@ def add_menu_link(
 def menu(placement: Placement, request: HttpRequest, language: str) -> list[MenuItem]:
     """The `placement` menu for this request, in order."""
     return [item for _order, provider in _menus[placement] for item in provider(request, language)]
+
+
+# The footer's columns, in order; a footer link names its column with `group`.
+FOOTER_COLUMNS = {
+    "about": _("Black Python Devs"),
+    "take-part": _("Take part"),
+    "how-we-work": _("How we work"),
+}
+
+
+def footer_columns(request: HttpRequest, language: str) -> list[dict]:
+    """The footer menu grouped into its columns (links without a known group go last)."""
+    columns = {key: [] for key in FOOTER_COLUMNS}
+    for item in menu("footer", request, language):
+        columns[item.group if item.group in columns else "how-we-work"].append(item)
+    return [
+        {"title": str(FOOTER_COLUMNS[key]), "items": items}
+        for key, items in columns.items()
+        if items
+    ]
+
+
+# --- What you can do here: programmes, the members' hub -----------------------------
+
+
+@dataclass(frozen=True)
+class Programme:
+    """A working programme as the home page and Initiatives list it."""
+
+    title: str
+    summary: str
+    url: str
+    action: str  # the link's text, e.g. "Apply to the Fund"
+
+
+_programmes: list[tuple[int, Callable[[], Programme | None]]] = []
+
+
+def add_programme(provider: Callable[[], "Programme | None"], *, order: int) -> None:
+    """List a working programme on the home page (None leaves it out, e.g. while it has
+    nothing open). Called while the page renders, in the reader's language."""
+    _programmes.append((order, provider))
+    _programmes.sort(key=lambda entry: entry[0])
+
+
+def programmes() -> list[Programme]:
+    return [item for _order, provider in _programmes if (item := provider()) is not None]
+
+
+@dataclass(frozen=True)
+class Task:
+    """Something waiting for this person, shown first on the members' hub."""
+
+    text: str
+    url: str
+    due: "dt.datetime | dt.date | None" = None  # shown as a deadline when set
+    urgent: bool = False
+
+
+@dataclass(frozen=True)
+class HubCard:
+    """A programme's card on the members' hub: the links this person can use."""
+
+    title: str
+    links: list[tuple[str, str]]  # (label, url)
+    summary: str = ""
+
+
+_tasks: list[tuple[int, Callable[[Any], Iterable[Task]]]] = []
+_cards: list[tuple[int, Callable[[Any], HubCard | None]]] = []
+
+
+def add_hub(
+    *,
+    order: int,
+    card: Callable[[Any], "HubCard | None"] | None = None,
+    tasks: Callable[[Any], Iterable[Task]] | None = None,
+) -> None:
+    """Plug a programme into the members' hub: `card(user)` returns its card for that
+    person (None: nothing for them), `tasks(user)` what waits for them. Both run on
+    every visit to the hub: keep each to a few queries, whatever the data size."""
+    if card is not None:
+        _cards.append((order, card))
+        _cards.sort(key=lambda entry: entry[0])
+    if tasks is not None:
+        _tasks.append((order, tasks))
+        _tasks.sort(key=lambda entry: entry[0])
+
+
+def hub(user: Any) -> tuple[list[Task], list[HubCard]]:
+    """What waits for `user` (most urgent and soonest first), and their cards."""
+    waiting = [task for _order, provider in _tasks for task in provider(user)]
+    waiting.sort(key=lambda task: (not task.urgent, task.due is None, str(task.due or "")))
+    cards = [card for _order, provider in _cards if (card := provider(user)) is not None]
+    return waiting, cards
 
 
 # --- Flags about the viewer ---------------------------------------------------------

@@ -1,18 +1,24 @@
+import datetime as dt
 import sys
 
 import redis.exceptions
 from diskcache import Timeout as CacheTimeout
+from django import forms
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from bpd.website import registry
+from bpd.website.forms import ConfirmForm
 
 
 @require_GET
@@ -83,3 +89,48 @@ def server_error(request):
     response["Retry-After"] = "30"
     response["Cache-Control"] = "no-store"
     return response
+
+
+class _SampleForm(forms.Form):
+    """The form the style guide shows, empty and with every kind of error."""
+
+    name = forms.CharField(label=_("your name"), max_length=60)
+    email = forms.EmailField(
+        label=_("email address"), help_text=_("We send your sign-in codes here.")
+    )
+    country = forms.ChoiceField(
+        label=_("country"), choices=[("", "---------"), ("NG", "Nigeria"), ("KE", "Kenya")]
+    )
+    level = forms.ChoiceField(
+        label=_("Python experience"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("new", _("New to Python")),
+            ("some", _("Some experience")),
+            ("pro", _("Professional")),
+        ],
+    )
+    bio = forms.CharField(
+        label=_("short bio"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    agree = forms.BooleanField(label=_("I have read the code of conduct"))
+
+    def clean(self):
+        raise forms.ValidationError(_("This is how a problem with the whole form is shown."))
+
+
+@registry.flag_required("is_executor")
+def styleguide(request):
+    """The design system's living pattern library: every component in every state."""
+    invalid = _SampleForm({"name": "", "email": "not-an-address", "country": "", "level": ""})
+    invalid.is_valid()
+    context = {
+        "empty_form": _SampleForm(),
+        "invalid_form": invalid,
+        "confirm_form": ConfirmForm(label=_("I understand that this cannot be undone")),
+        "today": timezone.now(),
+        "soon": timezone.now() + dt.timedelta(days=3, hours=2),
+        "past": timezone.now() - dt.timedelta(days=40),
+        "page_obj": Paginator(range(60), 10).get_page(2),
+    }
+    return render(request, "website/styleguide.html", context)

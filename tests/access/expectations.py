@@ -68,10 +68,11 @@ GET = {
     "members:connection_remove": POST_ONLY,
     "members:connection_callback": cells(LOGIN, 302),  # no state: back to the connections page
     "members:staff_home": EXECUTORS_ONLY,
+    "styleguide": EXECUTORS_ONLY,
     "members:staff_members": EXECUTORS_ONLY,
     "members:staff_roles": EXECUTORS_ONLY,
     "members:staff_invites": EXECUTORS_ONLY,
-    "members:staff_invite_revoke": EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405),
+    "members:staff_invite_revoke": EXECUTORS_ONLY,  # GET: the confirmation step
     "members:staff_audit": EXECUTORS_ONLY,
     "background:mail_and_jobs": EXECUTORS_ONLY,
     "background:retry_email": EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405),
@@ -154,7 +155,6 @@ POST = {
     "members:invite": cells(LOGIN, 200),
     "members:connection_start": MEMBERS_ONLY,
     "members:connection_remove": MEMBERS_ONLY,
-    "members:staff_invite_revoke": EXECUTORS_ONLY,
     "members:staff_roles": EXECUTORS_ONLY,
     "background:retry_email": EXECUTORS_ONLY,
     # Sample for POST: X1, undecided. Reviewers declare from the review page, executors
@@ -259,8 +259,9 @@ class PageForm:
 ACTIONS = {
     "members:onboarding": {"": PageForm(display_name="Posted")},
     "members:edit_profile": {"": PageForm(display_name="Posted")},
-    "members:delete_account": {"": lambda w: {"published": "remove", "confirm": "DELETE"}},
+    "members:delete_account": {"": lambda w: {"published": "remove", "confirm": "on"}},
     "members:staff_roles": {"": lambda w: {"roles": ["leader"], "reason": "posted"}},
+    "members:staff_invite_revoke": {"": lambda w: {"confirm": "on"}},
     "members:staff_invites": {
         "": lambda w: {
             "groups": [w.objects["invite"].groups.first().pk],
@@ -291,13 +292,17 @@ ACTIONS = {
     },
     "fund:apply": {"save": _application, "submit": lambda w: _application(w) | {"submit": "1"}},
     "fund:review": {"": _review},
-    "fund:declare_conflict": {"": lambda w: {"reason": "posted"}},
-    "fund:decide": {"": lambda w: {"outcome": "award", "reason": "posted", "award_flight": "5"}},
+    "fund:declare_conflict": {"": lambda w: {"reason": "posted", "confirm": "on"}},
+    "fund:decide": {
+        "": lambda w: {"outcome": "award", "reason": "posted", "award_flight": "5", "confirm": "on"}
+    },
+    "fund:stage_proposal": {"": lambda w: {"confirm": "on"}},
+    "fund:release": {"": lambda w: {"confirm": "on"}},
     "fund:money": {"": lambda w: {"currency": "GBP", "rate": "1.3", "as_of": _today()}},
     "fund:wait_times": {"": _wait_times},
     "fund:add_booking": {"": _booking},
     "fund:booking_status": {"": lambda w: {"status": "used"}},
-    "fund:cancel_all": {"": lambda w: {f"refund_{w.objects['booking'].pk}": "0"}},
+    "fund:cancel_all": {"": lambda w: {f"refund_{w.objects['booking'].pk}": "0", "confirm": "on"}},
     "fund:out_of_pocket": {
         "": lambda w: {
             "pocket-description": "posted",
@@ -360,7 +365,7 @@ READ_ONLY_POST = {
     "members:expertise", "members:home", "members:directory", "members:profile",
     "members:connections", "members:connection_callback", "members:my_data",
     "members:staff_home", "members:staff_members", "members:staff_audit",
-    "background:mail_and_jobs",
+    "background:mail_and_jobs", "styleguide",
     "members:demo_sign_in",  # the world has no demo accounts to sign in as
     "members:connection_start",  # no provider is configured: back with a message
     "accounts/login/", "account_login", "account_logout", "account_inactive",

@@ -135,6 +135,7 @@ NOTHING_TO_FUZZ = {
             "members:staff_members",
             "members:staff_audit",
             "background:mail_and_jobs",
+            "styleguide",
             "fund:index",
             "fund:application",
             "fund:review_queue",
@@ -246,22 +247,57 @@ def hostile_file(content, name):
 # Reading an answer ---------------------------------------------------------------------
 
 ERROR_LIST = re.compile(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', re.S)
+FIELD_ERROR = re.compile(r'<p class="field-error"[^>]*>(.*?)</p>', re.S)
+HIDDEN = re.compile(r'<span class="vh">.*?</span>', re.S)
 ITEM = re.compile(r"<li[^>]*>(.*?)</li>", re.S)
 TAG = re.compile(r"<[^>]+>")
+MAIN = re.compile(r'<main id="main">\s*(.*?)</main>', re.S)
+SUMMARY = re.compile(r'<div class="error-summary"([^>]*)>(.*?)</div>', re.S)
+LINK = re.compile(r'<a href="#([^"]*)">')
+
+
+def _text(html):
+    return unescape(TAG.sub("", HIDDEN.sub("", html))).strip()
 
 
 def errors_in(response, body):
-    """The error messages the answer shows: beside fields (Django's error lists) and as
-    messages of level error (shown on the page the answer redirects to)."""
+    """The error messages the answer shows: beside fields (the field component's errors,
+    and Django's error lists where a page has its own) and as messages of level error
+    (shown on the page the answer redirects to)."""
     found = []
     if "html" in response.get("Content-Type", ""):
         for block in ERROR_LIST.findall(body):
-            found += [unescape(TAG.sub("", item)).strip() for item in ITEM.findall(block)]
+            found += [_text(item) for item in ITEM.findall(block)]
+        found += [_text(item) for item in FIELD_ERROR.findall(body)]
     storage = getattr(response.wsgi_request, "_messages", None)
     for message in getattr(storage, "_queued_messages", []):
         if message.level >= messages.ERROR:
             found.append(str(message))
     return [error for error in found if error]
+
+
+def summary_problems(body):
+    """What is wrong with a page that shows form errors: the error summary must be there,
+    first in the main content, focused on load, and each entry must link to a field that
+    exists on the page."""
+    if not (FIELD_ERROR.search(body) or ERROR_LIST.search(body)):
+        return []
+    main = MAIN.search(body)
+    summary = SUMMARY.search(body)
+    if not main or not summary:
+        return ["errors are shown without an error summary"]
+    problems = []
+    if not main.group(1).startswith('<div class="error-summary"'):
+        problems.append("the error summary is not first in the main content")
+    if "autofocus" not in summary.group(1):
+        problems.append("the error summary does not take the focus")
+    targets = LINK.findall(summary.group(2))
+    if not targets:
+        problems.append("the error summary links to no field")
+    for target in targets:
+        if not re.search(rf'\sid="{re.escape(target)}"', body):
+            problems.append(f"the error summary links to #{target}, which is not on the page")
+    return problems
 
 
 def translated_keys():
@@ -332,6 +368,7 @@ class Report:
 
     posts = {}
     gets = {}
+    summaries = {}
     started = time.monotonic()
 
 
@@ -407,12 +444,33 @@ def test_hostile_posts(world, post_world, key):
         errors = errors_in(response, body)
         written = written_by(tables, verbs)
         assert not (errors and written), f"errors {errors[:3]}, yet it wrote to {written}"
+        assert not summary_problems(body), f"{here}: {summary_problems(body)}"
         if errors and translated:
             response, body, _tables, _verbs = send(session, "POST", url, payload())
             left = untranslated(errors, errors_in(response, body))
             assert not left, f"not in {language} at {here}: {left}"
 
     run()
+
+
+@pytest.mark.parametrize("key", sorted(FUZZ))
+def test_a_refused_form_leads_with_an_error_summary(world, post_world, key):
+    """Every form, sent with each of its fields emptied in turn: wherever the page answers
+    with errors, the error summary leads the page, takes the focus and links to the fields.
+    """
+    post_visits, page_forms = post_world
+    session = Session(world, FUZZ[key].role)
+    url = post_visits[key].url
+    shown = 0
+    for make in _bases(world, page_forms, key).values():
+        base = make()
+        for name in sorted(base) or [None]:
+            payload = {k: v for k, v in base.items() if k != name}
+            response, body, _tables, _verbs = send(session, "POST", url, payload)
+            problems = summary_problems(body)
+            assert not problems, f"{url} without {name!r}: {problems}"
+            shown += bool(errors_in(response, body)) and response.status_code == 200
+    Report.summaries[key] = shown
 
 
 # GET ----------------------------------------------------------------------------------
@@ -529,5 +587,7 @@ def test_zz_report(capsys):
         print(
             f"\nhostile input: {len(posts)} POST URLs x {sum(posts.values())} examples, "
             f"{len(gets)} GET URLs x {sum(gets.values())} examples, "
-            f"{time.monotonic() - Report.started:.0f} s"
+            f"{time.monotonic() - Report.started:.0f} s; error summaries checked on "
+            f"{sum(Report.summaries.values())} refused forms at "
+            f"{sum(1 for n in Report.summaries.values() if n)} URLs"
         )

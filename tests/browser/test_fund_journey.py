@@ -78,6 +78,7 @@ def test_fund_journey(browser, live_server, transactional_db):
     context, page = as_user(reviewers[0])
     page.goto(base + f"/fund/{round.slug}/review/")
     page.get_by_role("link", name=str(application.pk), exact=True).click()
+    page.get_by_label("I understand that I will never review or decide this application").check()
     page.get_by_role("button", name="Declare a conflict").click()
     assert page.get_by_text("Nothing to review.").is_visible()
     settle_and_close(context)
@@ -96,7 +97,9 @@ def test_fund_journey(browser, live_server, transactional_db):
     # The executor stages the proposal and releases it.
     context, page = as_user(executor)
     page.goto(base + f"/fund/{round.slug}/allocate/")
+    page.locator("#stage_confirm").check()
     page.get_by_role("button", name="Stage this proposal").click()
+    page.locator("#release_confirm").check()
     page.get_by_role("button", name="Release all staged decisions").click()
     settle_and_close(context)
     application.refresh_from_db()

@@ -29,7 +29,7 @@ def test_join_onboard_edit_and_visibility_seen_by_another_member(
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
     page.goto(base + "/")
-    page.get_by_role("link", name="Join").click()
+    page.get_by_role("link", name="Join", exact=True).click()
     page.get_by_label("Email").fill("efua@example.com")
     page.get_by_label("I have read the code of conduct").check()
     page.get_by_label("I identify as a Black Python developer").check()
@@ -44,10 +44,10 @@ def test_join_onboard_edit_and_visibility_seen_by_another_member(
     page.get_by_label("Intermediate").check()
     page.get_by_role("button", name="Save and continue").click()
     assert page.url.endswith("/members/")
-    assert page.get_by_role("heading", name="Efua Mensah").is_visible()
+    assert page.get_by_role("heading", name="Welcome, Efua Mensah").is_visible()
 
     # She adds a bio and shares it with members, and makes her city visible to members.
-    page.get_by_role("link", name="Edit your profile and who sees it").click()
+    page.get_by_role("link", name="Edit your profile and who sees it").first.click()
     page.get_by_label("Short bio").fill("I build data pipelines in Accra.")
     page.get_by_label("Who sees your city and time zone").select_option(label="Members")
     page.get_by_role("button", name="Save").click()

@@ -91,7 +91,8 @@ def test_12_huge_amounts_are_refused_everywhere_money_is_typed(
     second = make_application(fund_round, event)
     responses.append(
         client.post(
-            f"/fund/applications/{second.pk}/decide/", {"outcome": "award", "award_flight": "1e30"}
+            f"/fund/applications/{second.pk}/decide/",
+            {"outcome": "award", "award_flight": "1e30", "confirm": "on"},
         )
     )
     responses.append(client.get("/fund/test-round/allocate/?max_per_country=abc"))

@@ -83,7 +83,9 @@ def test_1_removed_reviewer_still_listed_on_the_round_is_refused(
         "/fund/test-round/committee/",
     ):
         assert client.get(url).status_code in {403, 404}, url
-    response = client.post(f"/fund/applications/{application.pk}/conflict/", {"reason": "x"})
+    response = client.post(
+        f"/fund/applications/{application.pk}/conflict/", {"reason": "x", "confirm": "on"}
+    )
     assert response.status_code == 404
     assert not application.conflicts.exists()
 
@@ -298,11 +300,13 @@ def test_5_cancel_all_ignores_malformed_keys_and_refuses_bad_refunds(
     client.force_login(treasurer)
     url = f"/fund/applications/{application.pk}/bookings/cancel-all/"
 
-    assert client.post(url, {"refund_x": "5", f"refund_{booking.pk}": "-3"}).status_code == 302
+    refused = client.post(url, {"refund_x": "5", f"refund_{booking.pk}": "-3", "confirm": "on"})
+    assert refused.status_code == 400  # the page again, the refund's error on it
     booking.refresh_from_db()
     assert booking.status == "booked"  # a negative refund is refused, nothing cancelled
 
-    assert client.post(url, {"refund_x": "5", f"refund_{booking.pk}": "200"}).status_code == 302
+    good = {"refund_x": "5", f"refund_{booking.pk}": "200", "confirm": "on"}
+    assert client.post(url, good).status_code == 302
     booking.refresh_from_db()
     assert (booking.status, booking.refunded, booking.loss) == ("refunded", 20_000, 30_000)
 
@@ -311,7 +315,9 @@ def test_5_invalid_conflict_form_records_nothing(client, fund_round, event, revi
     application = make_application(fund_round, event)
     client.force_login(reviewers[0])
 
-    client.post(f"/fund/applications/{application.pk}/conflict/", {"reason": "x" * 301})
+    client.post(
+        f"/fund/applications/{application.pk}/conflict/", {"reason": "x" * 301, "confirm": "on"}
+    )
 
     assert not application.conflicts.exists()
     assert client.get(f"/fund/applications/{application.pk}/review/").status_code == 200

@@ -75,7 +75,7 @@ def test_1_staging_the_proposal_leaves_out_the_executors_own_application(
     review(other, reviewers)
     client.force_login(executor_applicant)
 
-    client.post("/fund/test-round/allocate/stage/")
+    client.post("/fund/test-round/allocate/stage/", {"confirm": "on"})
 
     assert Decision.objects.filter(application=other).exists()
     assert not Decision.objects.filter(application=mine).exists()
@@ -99,7 +99,9 @@ def test_1_executor_declares_a_conflict_and_it_binds_them(client, fund_round, ev
     application = make_application(fund_round, event)
     client.force_login(executor)
 
-    client.post(f"/fund/applications/{application.pk}/conflict/", {"reason": "my cousin"})
+    client.post(
+        f"/fund/applications/{application.pk}/conflict/", {"reason": "my cousin", "confirm": "on"}
+    )
 
     assert client.get(f"/fund/applications/{application.pk}/decide/").status_code == 404
     entry = Entry.objects.get(verb="fund.conflict_declared")
@@ -180,7 +182,9 @@ def test_3_reviews_are_locked_once_a_decision_is_staged(
 
     assert "reviews are closed" in response.text
     assert list(Review.objects.values_list("reviewer", "weighted_score")) == before
-    client.post(f"/fund/applications/{application.pk}/conflict/", {"reason": "late"})
+    client.post(
+        f"/fund/applications/{application.pk}/conflict/", {"reason": "late", "confirm": "on"}
+    )
     assert Review.objects.filter(application=application).count() == 2
     # The conflict itself is still recorded (it binds them from now on); the scores stay.
     assert application.conflicts.filter(reviewer=reviewers[0], reason="late").exists()

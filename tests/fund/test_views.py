@@ -186,7 +186,9 @@ def test_conflict_removes_application_from_queue_and_committee(
     other = make_application(fund_round, event)
     client.force_login(reviewers[0])
 
-    client.post(f"/fund/applications/{application.pk}/conflict/", {"reason": "cousin"})
+    client.post(
+        f"/fund/applications/{application.pk}/conflict/", {"reason": "cousin", "confirm": "on"}
+    )
 
     assert client.get(f"/fund/applications/{application.pk}/review/").status_code == 404
     queue = client.get("/fund/test-round/review/").text
@@ -233,8 +235,8 @@ def test_executor_allocates_stages_and_releases(client, fund_round, event, revie
     page = client.get("/fund/test-round/allocate/")
     assert set(page.context["proposal"].chosen) == {strong.pk, best.pk}
     assert "dynamic programming" in page.text
-    client.post("/fund/test-round/allocate/stage/")
-    client.post("/fund/test-round/allocate/release/")
+    client.post("/fund/test-round/allocate/stage/", {"confirm": "on"})
+    client.post("/fund/test-round/allocate/release/", {"confirm": "on"})
 
     statuses = {a.pk: Application.objects.get(pk=a.pk).status for a in (strong, weak, best)}
     assert statuses == {strong.pk: S.OFFERED, weak.pk: S.WAITLISTED, best.pk: S.OFFERED}

@@ -171,7 +171,7 @@ def test_demo_sign_in_lists_one_account_per_role(client, db, settings):
 
     response = client.get("/dev/sign-in-as/")
 
-    assert response.text.count('type="submit">demo-') == len(ROLE_ACCOUNTS)
+    assert response.text.count('type="submit" class="secondary">demo-') == len(ROLE_ACCOUNTS)
 
 
 def test_demo_sign_in_does_not_exist_when_turned_off(client, db, settings):

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from bpd.audit import services as audit
 from bpd.audit.models import Entry
+from bpd.audit.verbs import Verb
 from bpd.members import services
 from bpd.members.models import Invite
 from bpd.members.roles import Role
@@ -104,9 +105,26 @@ def test_executor_creates_and_withdraws_invites_from_a_page(client, db):
     assert response.status_code == 302
     invite = Invite.objects.get()
     assert (invite.max_uses, invite.note) == (3, "Accra")
-    client.post(f"/staff/invites/{invite.pk}/revoke/")
+    assert f"/staff/invites/{invite.pk}/revoke/" in client.get("/staff/invites/").text
+    assert client.get(f"/staff/invites/{invite.pk}/revoke/").status_code == 200
+    response = client.post(f"/staff/invites/{invite.pk}/revoke/", {"confirm": "on"})
+    assert response.status_code == 302
     invite.refresh_from_db()
     assert invite.revoked_at is not None
+
+
+def test_withdrawing_an_invite_without_the_box_ticked_changes_nothing_and_says_why(client, db):
+    invite = make_invite(Role.LEADER)
+    client.force_login(UserFactory(roles=[Role.EXECUTOR]))
+
+    response = client.post(f"/staff/invites/{invite.pk}/revoke/")
+
+    assert response.status_code == 200
+    invite.refresh_from_db()
+    assert invite.revoked_at is None
+    assert not Entry.objects.filter(verb=Verb.INVITE_REVOKED).exists()
+    assert "Tick the box to confirm, or go back." in response.text
+    assert 'class="error-summary"' in response.text
 
 
 def test_staff_csv_export_respects_visibility_and_is_logged(client, db):

@@ -55,14 +55,26 @@ def test_export_holds_no_one_elses_data(client, db):
     assert "else@example.com" not in everything
 
 
-def test_delete_account_needs_confirmation(client, db):
+def test_delete_account_without_the_box_ticked_deletes_nothing_and_says_why(client, db):
     profile = ProfileFactory()
     client.force_login(profile.user)
 
-    response = client.post("/members/delete/", {"published": "remove", "confirm": "nope"})
+    response = client.post("/members/delete/", {"published": "remove"})
 
     assert response.status_code == 200
     assert User.objects.filter(pk=profile.user.pk).exists()
+    assert not Entry.objects.filter(verb="member.account_deleted").exists()
+    assert "Tick the box to confirm, or go back." in response.text
+    assert 'class="error-summary"' in response.text
+
+
+def test_delete_account_page_asks_to_tick_a_box(client, db):
+    client.force_login(ProfileFactory().user)
+
+    html = client.get("/members/delete/").text
+
+    assert '<input type="checkbox" name="confirm"' in html
+    assert 'class="danger"' in html
 
 
 def test_delete_account_removes_personal_data_and_logs_anonymously(client, db):
@@ -73,7 +85,7 @@ def test_delete_account_removes_personal_data_and_logs_anonymously(client, db):
     Connection.objects.create(user=profile.user, provider="discord", external_id="9", username="lv")
     client.force_login(profile.user)
 
-    response = client.post("/members/delete/", {"published": "anonymise", "confirm": "delete"})
+    response = client.post("/members/delete/", {"published": "anonymise", "confirm": "on"})
 
     assert response.status_code == 302
     assert not User.objects.filter(email="leaving@example.com").exists()

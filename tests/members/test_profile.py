@@ -129,7 +129,7 @@ def test_onboarding_requires_a_name(client, db):
     response = client.post("/members/welcome/", {"display_name": ""})
 
     assert response.status_code == 200
-    assert "errorlist" in response.text
+    assert 'class="field-error"' in response.text
 
 
 @pytest.mark.parametrize(
@@ -169,6 +169,6 @@ def test_12_a_nul_in_the_location_gets_a_message_not_a_500(signed_in, field):
     response = client.post("/members/profile/", data)
 
     assert response.status_code == 200
-    assert "errorlist" in response.text
+    assert 'class="field-error"' in response.text
     profile.refresh_from_db()
     assert profile.city is None

@@ -20,14 +20,18 @@ def _request(user=None, path="/"):
 
 
 @pytest.mark.django_db
-def test_header_menu_lists_menu_pages_then_news():
+def test_header_menu_lists_the_first_menu_pages_then_the_programmes_then_news():
     PageFactory(path="about/", title="About", in_menu=1)
+    PageFactory(path="initiatives/", title="Initiatives", in_menu=2)
+    PageFactory(path="leadership/", title="Leadership", in_menu=3)  # in the footer only
 
     with translation.override("en"):
         items = registry.menu("header", _request(path="/about/"), "en")
 
     assert [(item.label, item.url, item.current) for item in items] == [
         ("About", "/about/", True),
+        ("Initiatives", "/initiatives/", False),
+        ("Fund", "/fund/", False),
         ("News", "/news/", False),
     ]
 
@@ -40,8 +44,8 @@ def test_account_menu_depends_on_who_is_reading():
 
     assert [item.label for item in anonymous] == ["Sign in", "Join"]
     assert [(item.label, item.post) for item in member] == [
-        ("Your account", False),
         ("Sign out", True),
+        ("Your BPD", False),  # last: shown as the call to action
     ]
 
 

@@ -4,7 +4,9 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from bpd.fund.forms import ConflictForm
 from bpd.fund.services import FundError
+from bpd.website.forms import ConfirmForm
 
 
 def _attempt(request, action, success):
@@ -24,3 +26,14 @@ def _refuse_invalid(request, form, *target):
     errors = [str(e) for field in form.errors.values() for e in field]
     messages.error(request, " ".join(errors) or _("That request was not understood."))
     return redirect(*target)
+
+
+def conflict_forms(data=None):
+    """The conflict form and its "I understand" box, as the review and decide pages show them
+    (their own ids: the decide page has a "reason" and a box of its own)."""
+    confirm = ConfirmForm(
+        data,
+        label=_("I understand that I will never review or decide this application again"),
+        auto_id="conflict_%s",
+    )
+    return ConflictForm(data, auto_id="conflict_%s"), confirm

@@ -10,7 +10,6 @@ from bpd.audit import selectors as audit
 from bpd.fund import selectors, services
 from bpd.fund.forms import (
     AllocationOptionsForm,
-    ConflictForm,
     CriterionFormSet,
     DecisionForm,
     RoundForm,
@@ -21,8 +20,9 @@ from bpd.fund.models import (
     Round,
 )
 from bpd.fund.services import FundError
-from bpd.fund.views.common import _attempt
+from bpd.fund.views.common import _attempt, conflict_forms
 from bpd.members.roles import executor_required
+from bpd.website.forms import ConfirmForm
 
 ROWS_PER_PAGE = 100
 
@@ -64,9 +64,31 @@ def _allocation_options(request, round):
     return form, form.options(round)
 
 
-@executor_required
-def allocate(request, slug):
-    round = get_object_or_404(Round.objects.managed_by(request.user), slug=slug)
+def stage_confirm_form(data=None):
+    return ConfirmForm(
+        data,
+        label=_(
+            "I understand that this replaces the staged decisions of every application "
+            "in the proposal"
+        ),
+        auto_id="stage_%s",
+    )
+
+
+def release_confirm_form(data=None):
+    return ConfirmForm(
+        data,
+        label=_(
+            "I understand that every staged decision is sent to its applicant now, "
+            "and that this cannot be undone"
+        ),
+        auto_id="release_%s",
+    )
+
+
+def _allocate_page(request, round, stage_confirm=None, release_confirm=None):
+    """The allocation page; after a refused stage or release it comes back with that
+    box's error (the options stay in the query string)."""
     options_form, options = _allocation_options(request, round)
     proposal, left = selectors.allocation_proposal(round, request.user, **options)
     waiting = selectors.awaiting_decision(round, request.user)
@@ -85,14 +107,25 @@ def allocate(request, slug):
         "options_form": options_form,
         "cap": options["max_per_country"],
         "exclude_not_feasible": options["exclude_not_feasible"],
+        "stage_confirm_form": stage_confirm or stage_confirm_form(),
+        "release_confirm_form": release_confirm or release_confirm_form(),
     }
     return render(request, "fund/allocate.html", context)
+
+
+@executor_required
+def allocate(request, slug):
+    round = get_object_or_404(Round.objects.managed_by(request.user), slug=slug)
+    return _allocate_page(request, round)
 
 
 @executor_required
 @require_POST
 def stage_proposal(request, slug):
     round = get_object_or_404(Round.objects.managed_by(request.user), slug=slug)
+    confirm = stage_confirm_form(request.POST)
+    if not confirm.is_valid():
+        return _allocate_page(request, round, stage_confirm=confirm)
     _form, options = _allocation_options(request, round)
     _attempt(
         request,
@@ -106,6 +139,9 @@ def stage_proposal(request, slug):
 @require_POST
 def release(request, slug):
     round = get_object_or_404(Round.objects.managed_by(request.user), slug=slug)
+    confirm = release_confirm_form(request.POST)
+    if not confirm.is_valid():
+        return _allocate_page(request, round, release_confirm=confirm)
     try:
         released = services.release_decisions(round=round, actor=request.user)
         messages.success(
@@ -118,16 +154,47 @@ def release(request, slug):
     return redirect("fund:allocate", round.slug)
 
 
+def stage_decision_confirm_form(data=None):
+    return ConfirmForm(
+        data,
+        label=_(
+            "I understand that this decision replaces any staged before, and is sent to the "
+            "applicant when the decisions are released"
+        ),
+    )
+
+
+def decide_page(request, application, form=None, confirm=None, conflict=None):
+    """The decide page; after a refused decision or conflict it comes back with the
+    bound forms, so their errors show."""
+    if form is None:
+        form = DecisionForm(
+            round=application.round, initial=selectors.decision_initial(application)
+        )
+    conflict_form, conflict_confirm = conflict or conflict_forms()
+    context = {
+        "application": application,
+        "form": form,
+        "confirm_form": confirm or stage_decision_confirm_form(),
+        "costs": application.costs.all(),
+        "history": audit.history(application, limit=50),
+        "conflict_form": conflict_form,
+        "conflict_confirm_form": conflict_confirm,
+    }
+    return render(request, "fund/decide.html", context)
+
+
 @executor_required
 def decide(request, pk):
     application = get_object_or_404(
         Application.objects.decidable_by(request.user).select_related("round", "event"), pk=pk
     )
+    if request.method != "POST":
+        return decide_page(request, application)
     round = application.round
-    form = DecisionForm(
-        request.POST or None, round=round, initial=selectors.decision_initial(application)
-    )
-    if request.method == "POST" and form.is_valid():
+    form = DecisionForm(request.POST, round=round, initial=selectors.decision_initial(application))
+    confirm = stage_decision_confirm_form(request.POST)
+    if all([form.is_valid(), confirm.is_valid()]):
         staged = _attempt(
             request,
             lambda: services.stage_decision(
@@ -141,11 +208,4 @@ def decide(request, pk):
         )
         if staged:
             return redirect("fund:allocate", round.slug)
-    context = {
-        "application": application,
-        "form": form,
-        "costs": application.costs.all(),
-        "history": audit.history(application, limit=50),
-        "conflict_form": ConflictForm(),
-    }
-    return render(request, "fund/decide.html", context)
+    return decide_page(request, application, form=form, confirm=confirm)

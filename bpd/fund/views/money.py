@@ -25,6 +25,9 @@ from bpd.fund.models import (
 )
 from bpd.fund.views.common import _attempt, _refuse_invalid
 from bpd.members.roles import treasurer_required
+from bpd.website.forms import ConfirmForm
+
+CANCELLED = Booking.Status.CANCELLED
 
 
 @treasurer_required
@@ -54,15 +57,55 @@ def _bookable(request, pk):
     )
 
 
-def _bookings_page(request, application, form=None, pocket_form=None):
-    bookings = application.bookings.all()
+def cancel_confirm_form(data=None):
+    return ConfirmForm(
+        data,
+        label=_(
+            "I understand that every open booking is cancelled, and what is not refunded "
+            "is recorded as a loss"
+        ),
+        auto_id="cancel_%s",
+    )
+
+
+def status_confirm_form(booking, data=None):
+    """The box in front of cancelling one booking, with ids of its own (one per row)."""
+    return ConfirmForm(
+        data,
+        label=_("I understand that cancelling cannot be undone"),
+        auto_id=f"status_{booking.pk}_%s",
+    )
+
+
+def _bookings_page(
+    request, application, form=None, pocket_form=None, cancel=None, status_confirm=None
+):
+    """The bookings page; after a refused form it comes back with that form bound, so
+    its errors show (`status_confirm` is one row's (booking id, bound box))."""
+    bookings = list(application.bookings.all())
+    for booking in bookings:
+        # Cancelling has its own form and box; the status list offers the other moves.
+        following = booking.next_statuses()
+        booking.other_statuses = [s for s in following if s[0] != CANCELLED]
+        booking.can_cancel = len(booking.other_statuses) < len(following)
+        booking.confirm_form = status_confirm_form(booking)
+        if status_confirm and status_confirm[0] == booking.pk:
+            booking.confirm_form = status_confirm[1]
+    cancel_form, cancel_confirm = cancel or (
+        CancelAllForm(bookings=bookings, currency=application.round.currency),
+        cancel_confirm_form(),
+    )
     context = {
         "application": application,
         "round": application.round,
         "bookings": bookings,
-        "form": form or BookingForm(prefix="booking"),
-        "pocket_form": pocket_form or OutOfPocketForm(prefix="pocket"),
-        "cancel_form": CancelAllForm(bookings=bookings, currency=application.round.currency),
+        "form": form or BookingForm(prefix="booking", round=application.round),
+        "pocket_form": pocket_form or OutOfPocketForm(prefix="pocket", round=application.round),
+        "cancel_form": cancel_form,
+        "cancel_confirm_form": cancel_confirm,
+        # The bound box of a refused row, for the error summary (rows' boxes are not
+        # in the context by themselves).
+        "status_confirm_form": status_confirm[1] if status_confirm else None,
         "out_of_pocket": application.out_of_pocket.all(),
         "headroom": selectors.application_money(application).headroom,
     }
@@ -79,7 +122,7 @@ def bookings(request, pk):
 @require_POST
 def add_booking(request, pk):
     application = _bookable(request, pk)
-    form = BookingForm(request.POST, prefix="booking")
+    form = BookingForm(request.POST, prefix="booking", round=application.round)
     if form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "cost"}
         recorded = _attempt(
@@ -97,6 +140,7 @@ def add_booking(request, pk):
 @treasurer_required
 @require_POST
 def booking_status(request, pk):
+    """A booking's next status; cancelling (which cannot be undone) needs the box ticked."""
     booking = get_object_or_404(
         Booking.objects.filter(application__in=Application.objects.bookable_by(request.user)),
         pk=pk,
@@ -105,6 +149,11 @@ def booking_status(request, pk):
     target = redirect("fund:bookings", booking.application_id)
     if not form.is_valid():
         return _refuse_invalid(request, form, "fund:bookings", booking.application_id)
+    if form.cleaned_data["status"] == CANCELLED:
+        confirm = status_confirm_form(booking, request.POST)
+        if not confirm.is_valid():
+            application = _bookable(request, booking.application_id)
+            return _bookings_page(request, application, status_confirm=(booking.pk, confirm))
     currency = booking.application.round.currency
     refund = money.to_minor(form.cleaned_data.get("refunded") or 0, currency)
     _attempt(
@@ -120,12 +169,14 @@ def booking_status(request, pk):
 @treasurer_required
 @require_POST
 def cancel_all(request, pk):
+    """After a refused visa: cancel every open booking, once the box is ticked."""
     application = _bookable(request, pk)
     form = CancelAllForm(
         request.POST, bookings=application.bookings.all(), currency=application.round.currency
     )
-    if not form.is_valid():
-        return _refuse_invalid(request, form, "fund:bookings", application.pk)
+    confirm = cancel_confirm_form(request.POST)
+    if not all([form.is_valid(), confirm.is_valid()]):
+        return _bookings_page(request, application, cancel=(form, confirm))
     _attempt(
         request,
         lambda: services.cancel_after_refusal(
@@ -140,7 +191,7 @@ def cancel_all(request, pk):
 @require_POST
 def out_of_pocket(request, pk):
     application = _bookable(request, pk)
-    form = OutOfPocketForm(request.POST, prefix="pocket")
+    form = OutOfPocketForm(request.POST, prefix="pocket", round=application.round)
     if not form.is_valid():
         return _bookings_page(request, application, pocket_form=form)
     data = form.cleaned_data
@@ -180,7 +231,16 @@ def report(request, slug):
     data = selectors.round_report(round)
     if request.GET.get("format") == "csv":
         return exports.report_csv(round, data)
-    context = {"round": round, "data": data, "categories": dict(Category.choices)}
+    statuses = dict(Application.Status.choices)
+    visas = dict(Application._meta.get_field("visa_decision").choices)
+    context = {
+        "round": round,
+        "data": data,
+        "categories": dict(Category.choices),
+        # Labels, not codes: (label, code, count).
+        "outcomes": [(statuses.get(k, k), k, n) for k, n in data["outcomes"].items()],
+        "visas": [(visas.get(k, k), k, n) for k, n in data["visas"].items()],
+    }
     return render(request, "fund/report.html", context)
 
 

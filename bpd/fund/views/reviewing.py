@@ -11,16 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bpd.fund import selectors, services
-from bpd.fund.forms import (
-    ConflictForm,
-    ReviewForm,
-)
+from bpd.fund.forms import ReviewForm
 from bpd.fund.models import (
     Application,
     Review,
     Round,
 )
-from bpd.fund.views.common import _attempt, _refuse_invalid
+from bpd.fund.views.common import _attempt, conflict_forms
+from bpd.fund.views.deciding import decide_page
 from bpd.members.roles import is_executor
 from bpd.website import languages
 from bpd.website.versions import versioned
@@ -42,30 +40,15 @@ def _reviewable(request, pk):
     )
 
 
-@login_required
-def review(request, pk):
-    application = _reviewable(request, pk)
+def _review_page(request, application, form=None, conflict=None):
     criteria = application.round.criteria.all()
     mine = (
         Review.objects.filter(application=application, reviewer=request.user)
         .prefetch_related("scores")
         .first()
     )
-    form = ReviewForm(
-        request.POST or None, criteria=criteria, initial=selectors.review_initial(mine)
-    )
-    if request.method == "POST" and form.is_valid():
-        _attempt(
-            request,
-            lambda: services.submit_review(
-                application=application,
-                reviewer=request.user,
-                scores=form.scores(),
-                comment=form.cleaned_data["comment"],
-            ),
-            _("Review submitted. You can now see the other reviewers' scores."),
-        )
-        return redirect("fund:review", application.pk)
+    if form is None:
+        form = ReviewForm(criteria=criteria, initial=selectors.review_initial(mine))
     others = []
     if mine and mine.submitted_at:
         others = (
@@ -73,10 +56,12 @@ def review(request, pk):
             .exclude(reviewer=request.user)
             .prefetch_related("scores__criterion")
         )
+    conflict_form, confirm_form = conflict or conflict_forms()
     context = {
         "application": application,
         "form": form,
-        "conflict_form": ConflictForm(),
+        "conflict_form": conflict_form,
+        "confirm_form": confirm_form,
         "others": others,
         "mine": mine,
         "costs": application.costs.all(),
@@ -85,19 +70,46 @@ def review(request, pk):
 
 
 @login_required
+def review(request, pk):
+    application = _reviewable(request, pk)
+    if request.method != "POST":
+        return _review_page(request, application)
+    mine = Review.objects.filter(application=application, reviewer=request.user).first()
+    form = ReviewForm(
+        request.POST,
+        criteria=application.round.criteria.all(),
+        initial=selectors.review_initial(mine),
+    )
+    if not form.is_valid():
+        return _review_page(request, application, form=form)
+    _attempt(
+        request,
+        lambda: services.submit_review(
+            application=application,
+            reviewer=request.user,
+            scores=form.scores(),
+            comment=form.cleaned_data["comment"],
+        ),
+        _("Review submitted. You can now see the other reviewers' scores."),
+    )
+    return redirect("fund:review", application.pk)
+
+
+@login_required
 @require_POST
 def declare_conflict(request, pk):
     """Reviewers (from the review page) and executors (from the decide page) declare a
-    conflict of interest; the application then leaves their work for good."""
+    conflict of interest; the application then leaves their work for good. Nothing happens
+    until the "I understand" box is ticked: the page comes back saying so."""
     application = get_object_or_404(
         Application.objects.conflict_declarable_by(request.user).select_related("round"), pk=pk
     )
     reviewing = Application.objects.reviewable_by(request.user).filter(pk=pk).exists()
-    form = ConflictForm(request.POST)
-    if not form.is_valid():
-        return _refuse_invalid(
-            request, form, "fund:review" if reviewing else "fund:decide", application.pk
-        )
+    form, confirm = conflict_forms(request.POST)
+    if not all([form.is_valid(), confirm.is_valid()]):
+        if reviewing:
+            return _review_page(request, _reviewable(request, pk), conflict=(form, confirm))
+        return decide_page(request, application, conflict=(form, confirm))
     declared = _attempt(
         request,
         lambda: services.declare_conflict(
