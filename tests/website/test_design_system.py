@@ -52,8 +52,11 @@ def test_the_guard_notices_a_bypass():
         assert not bypasses(sample), sample
 
 
-def render(source, **context):
-    return Template("{% load bpd %}" + source).render(Context(context))
+def render(source, language="en", **context):
+    """`source` rendered in `language`, its whitespace runs folded to one space."""
+    with translation.override(language):
+        html = Template("{% load bpd %}" + source).render(Context(context))
+    return re.sub(r">\s+", ">", re.sub(r"\s+<", "<", html)).strip()
 
 
 @pytest.mark.parametrize(
@@ -66,16 +69,15 @@ def render(source, **context):
     ],
 )
 def test_a_day_reads_in_the_readers_language(language, expected):
-    with translation.override(language):
-        assert render("{{ d|day }}", d=dt.date(2027, 7, 12)) == expected
+    assert render("{{ d|day }}", language=language, d=dt.date(2027, 7, 12)) == expected
 
 
 def test_a_moment_is_in_the_readers_time_zone_and_names_it():
     moment = dt.datetime(2027, 7, 12, 22, 59, tzinfo=dt.UTC)
-    with translation.override("en"), timezone.override(zoneinfo.ZoneInfo("Africa/Lagos")):
+    with timezone.override(zoneinfo.ZoneInfo("Africa/Lagos")):
         assert render("{{ m|moment }}", m=moment) == "July 12, 2027, 11:59\u202fPM WAT"
-    with translation.override("fr"), timezone.override(zoneinfo.ZoneInfo("Africa/Nairobi")):
-        assert render("{{ m|moment }}", m=moment) == "13 juillet 2027, 01:59 EAT"
+    with timezone.override(zoneinfo.ZoneInfo("Africa/Nairobi")):
+        assert render("{{ m|moment }}", language="fr", m=moment) == "13 juillet 2027, 01:59 EAT"
 
 
 def test_a_moment_on_a_daylight_saving_change_names_the_zone_in_force():
@@ -91,8 +93,8 @@ def test_a_deadline_says_how_far_away_it_is():
         shown = render("{{ d|deadline }}", d=soon)
     assert shown.startswith("in 3 days (")
     assert shown.endswith(" UTC)")
-    with translation.override("sw"), timezone.override(dt.UTC):
-        assert render("{{ d|deadline }}", d=soon).startswith("baada ya siku 3 (")
+    with timezone.override(dt.UTC):
+        assert render("{{ d|deadline }}", language="sw", d=soon).startswith("baada ya siku 3 (")
 
 
 def test_a_status_tag_takes_the_colour_of_its_code():
