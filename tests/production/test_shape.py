@@ -94,7 +94,7 @@ def test_a_deleted_account_is_signed_out_everywhere(shape):
     check_all(shape, dora, "/members/", lambda r: r.status == 200)
 
     response = dora.submit(
-        "/members/delete/", {"published": "remove", "confirm": "DELETE"}, having="confirm"
+        "/members/delete/", {"published": "remove", "confirm": "on"}, having="published"
     )
     assert response.status == 302, response.text[:2000]
 
@@ -138,7 +138,7 @@ def test_a_declared_conflict_hides_the_application_on_every_worker(shape):
 
     response = reviewer.submit(
         f"/fund/applications/{shape.world['reviewed']}/review/",
-        {"reason": "We work together"},
+        {"reason": "We work together", "confirm": "on"},  # "I understand"
         having="reason",
         button=["declare_conflict", "1"],
     )
