@@ -30,16 +30,19 @@ DAILY = dt.timedelta(days=1)
 
 # The registry: name → (function, period). The period sets the slot a run belongs to.
 JOBS = {}
+LABELS = {}  # name → what the job does, as staff read it (a lazy translation)
 
 
-def job(name, *, every):
+def job(name, *, every, label=None):
     """Register `fn` as a scheduled job. Programmes register theirs in their own
-    `jobs.py` (imported by their AppConfig.ready), with `every=FREQUENTLY` or `DAILY`."""
+    `jobs.py` (imported by their AppConfig.ready), with `every=FREQUENTLY` or `DAILY`
+    and a `label` saying what it does."""
     if every not in (FREQUENTLY, DAILY):
         raise ValueError(f"job {name}: every must be jobs.FREQUENTLY or jobs.DAILY")
 
     def register(fn):
         JOBS[name] = (fn, every)
+        LABELS[name] = label or name
         return fn
 
     return register

@@ -6,6 +6,7 @@ once a day and runs each registered job of that period once per slot.
 """
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
@@ -22,12 +23,16 @@ def heartbeat():
     jobs.beat()
 
 
-@jobs.job("mail.sweep", every=jobs.FREQUENTLY)
+@jobs.job("mail.sweep", every=jobs.FREQUENTLY, label=_("Email: send what is waiting in the queue"))
 def sweep_mail():
     return f"{mail.sweep()} emails queued again"
 
 
-@jobs.job("cleanup.daily", every=jobs.DAILY)
+@jobs.job(
+    "cleanup.daily",
+    every=jobs.DAILY,
+    label=_("Clean-up: expired sessions, old email and job records"),
+)
 def daily_cleanup():
     return cleanup.run()
 

@@ -47,7 +47,11 @@ def mail_and_jobs(request):
     # One query per registered job (a handful): a daily job's last run may lie far
     # behind hundreds of runs of the five-minute ones.
     schedule = [
-        {"name": name, "run": JobRun.objects.filter(job=name).order_by("-slot").first()}
+        {
+            "name": name,
+            "label": jobs.LABELS.get(name, name),
+            "run": JobRun.objects.filter(job=name).order_by("-slot").first(),
+        }
         for name in sorted(jobs.JOBS)
     ]
     return render(

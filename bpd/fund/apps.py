@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from bpd.website import registry
+from bpd.website import mail, registry
 
 
 class FundConfig(AppConfig):
@@ -28,6 +28,15 @@ class FundConfig(AppConfig):
         )
         registry.add_programme(_programme, order=10)
         registry.add_hub(order=10, card=hub.card, tasks=hub.tasks)
+        mail.add_kinds(
+            {
+                "fund/email/decision_award": _("Fund: award offer"),
+                "fund/email/decision_waitlist": _("Fund: on the waiting list"),
+                "fund/email/decision_decline": _("Fund: not funded"),
+                "fund/email/waitlist_moved": _("Fund: the waiting list moved"),
+                "fund/email/waitlist_exhausted": _("Fund: the waiting list is empty"),
+            }
+        )
 
         from bpd.fund import models
         from bpd.fund.selectors import FUND

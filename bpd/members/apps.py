@@ -53,6 +53,17 @@ def _register_with_the_site():
     registry.add_hub(order=50, card=hub.community_card)
     registry.add_hub(order=60, card=hub.account_card)
     registry.add_hub(order=90, card=hub.staff_card)
+    from bpd.website import mail
+
+    mail.add_kinds(
+        {
+            "account/login_code": _("Sign-in code"),
+            "account/email_confirmation": _("Email address confirmation"),
+            "account/email_confirmation_signup": _("Welcome: confirm your email address"),
+            "account/unknown_account": _("Sign-in attempt for an unknown address"),
+            "account/account_already_exists": _("Joining with an address that has an account"),
+        }
+    )
     registry.add_viewer_flag("is_executor", is_executor)
     registry.add_viewer_flag("is_treasurer", lambda user: has_role(user, Role.TREASURER))
 

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from bpd.background import jobs
 from bpd.members.models import Invite
@@ -11,7 +12,11 @@ from bpd.members.models import Invite
 INVITES_KEPT = dt.timedelta(days=30)  # an unused invite, after it expired or was revoked
 
 
-@jobs.job("members.old_invites", every=jobs.DAILY)
+@jobs.job(
+    "members.old_invites",
+    every=jobs.DAILY,
+    label=_("Members: remove invites unused a month after they ended"),
+)
 def remove_old_invites(*, now=None):
     now = now or timezone.now()
     _, deleted = (

@@ -12,3 +12,18 @@ def mark(message, kind, *, urgent=False):
     message.bpd_kind = kind
     message.bpd_urgent = urgent
     return message
+
+
+# What each kind of email is, for the staff page that lists the queue. Apps add theirs
+# from ready(): `mail.add_kinds({"fund/email/decision_award": _("Fund: award offer")})`.
+_KINDS = {}
+
+
+def add_kinds(labels):
+    _KINDS.update(labels)
+
+
+def kind_label(kind):
+    """The translated name of an email kind, or the kind itself if none was given."""
+    label = _KINDS.get(kind)
+    return str(label) if label is not None else kind

@@ -146,3 +146,21 @@ def test_no_error_summary_without_errors():
         render("{% error_summary %}", form=_Form({"name": "x", "level": "a", "pick": "x"})).strip()
         == ""
     )
+
+
+@pytest.mark.parametrize(
+    ("template", "context"),
+    [
+        ("account/email/login_code_message.html", {"code": "ABC123"}),
+        ("account/email/unknown_account_message.html", {}),
+    ],
+)
+def test_html_email_carries_the_brand(template, context):
+    """HTML mail uses the site's brand: the black band with the gold rule, the name."""
+    from django.template.loader import render_to_string
+
+    html = render_to_string(template, context)
+
+    assert "background:#111" in html
+    assert "border-bottom:4px solid #ffc83d" in html
+    assert "Black Python Devs" in html

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from bpd.website import languages
+from bpd.website import languages, mail
 
 register = template.Library()
 
@@ -20,6 +20,12 @@ register = template.Library()
 def country_name(code):
     """ISO 3166 code to the country's name in the reader's language."""
     return languages.country_name(code)
+
+
+@register.filter
+def mail_kind(kind):
+    """What an email is, as staff read it ("Fund: award offer"), not its template name."""
+    return mail.kind_label(kind)
 
 
 # --- Dates and times: one way, in the reader's language and time zone --------------
