@@ -20,20 +20,30 @@ MENU_TITLES = (
 )
 
 
+def _in_reader_language(pages, language):
+    """One page per translation key: the reader's translation, else the English one."""
+    chosen = {}
+    for page in pages.filter(language__in={language, languages.DEFAULT}):
+        if page.translation_key not in chosen or page.language == language:
+            chosen[page.translation_key] = page
+    return chosen
+
+
+def _link(page, language):
+    return {"title": _menu_title(page, language), "url": languages.prefixed(page.path, language)}
+
+
 def menu(language):
     """Main-menu pages in `language` (English where untranslated), cached per content version."""
     key = f"menu:{language}:{content_version()}"
     items = versioned.get(key)
     if items is None:
-        chosen = {}
-        pages = Page.objects.filter(
-            in_menu__isnull=False, language__in={language, languages.DEFAULT}
+        pages = Page.objects.filter(in_menu__isnull=False).only(
+            "translation_key", "language", "title", "path", "in_menu"
         )
-        for page in pages.only("translation_key", "language", "title", "path", "in_menu"):
-            if page.translation_key not in chosen or page.language == language:
-                chosen[page.translation_key] = page
+        chosen = _in_reader_language(pages, language)
         items = [
-            {"title": _menu_title(page, language), "url": languages.prefixed(page.path, language)}
+            _link(page, language)
             for page in sorted(chosen.values(), key=lambda p: (p.in_menu, p.path))
         ]
         versioned.set(key, items, 3600)
@@ -72,21 +82,11 @@ def policy_pages(language):
     key = f"policies:{language}:{content_version()}"
     items = versioned.get(key)
     if items is None:
-        chosen = {}
-        pages = Page.objects.filter(
-            translation_key__in=FOOTER_PAGES, language__in={language, languages.DEFAULT}
-        ).only("translation_key", "language", "title", "path")
-        for page in pages:
-            if page.translation_key not in chosen or page.language == language:
-                chosen[page.translation_key] = page
-        items = [
-            {
-                "title": _menu_title(chosen[k], language),
-                "url": languages.prefixed(chosen[k].path, language),
-            }
-            for k in FOOTER_PAGES
-            if k in chosen
-        ]
+        pages = Page.objects.filter(translation_key__in=FOOTER_PAGES).only(
+            "translation_key", "language", "title", "path"
+        )
+        chosen = _in_reader_language(pages, language)
+        items = [_link(chosen[name], language) for name in FOOTER_PAGES if name in chosen]
         versioned.set(key, items, 3600)
     return items
 

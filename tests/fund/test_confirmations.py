@@ -138,6 +138,22 @@ def test_releasing_without_the_box_sends_nothing(client, application, executor, 
     assert application.status == "submitted"
 
 
+def test_a_refused_release_pages_through_the_allocation_page_itself(
+    client, fund_round, event, executor, monkeypatch
+):
+    """Shown at /allocate/release/ (POST only), the page's own links must not lead there."""
+    from bpd.fund.views import deciding
+
+    monkeypatch.setattr(deciding, "ROWS_PER_PAGE", 1)
+    make_application(fund_round, event)
+    make_application(fund_round, event)
+    client.force_login(executor)
+
+    response = client.post("/fund/test-round/allocate/release/")
+
+    assert 'href="/fund/test-round/allocate/?page=2"' in response.text
+
+
 # Cancelling bookings ----------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -108,6 +109,9 @@ def _allocate_page(request, round, stage_confirm=None, release_confirm=None):
         "cap": options["max_per_country"],
         "exclude_not_feasible": options["exclude_not_feasible"],
         "stage_confirm_form": stage_confirm or stage_confirm_form(),
+        # Pages link to the allocation page itself, also when a refused stage or
+        # release shows it at their own address (which answers POST only).
+        "base": reverse("fund:allocate", args=[round.slug]),
         "release_confirm_form": release_confirm or release_confirm_form(),
     }
     return render(request, "fund/allocate.html", context)
