@@ -44,6 +44,17 @@ def test_no_template_bypasses_the_components():
     assert not found, "\n".join(found)
 
 
+def test_every_form_leaves_validation_to_the_server():
+    """`novalidate`: the browser's own bubbles would speak the browser's language, not the
+    reader's, and skip the error summary."""
+    found = []
+    for name, path in template_files():
+        for match in re.finditer(r"<form\b[^>]*>", path.read_text()):
+            if "novalidate" not in match.group(0):
+                found.append(f"{name}: {match.group(0)}")
+    assert not found, "\n".join(found)
+
+
 def test_the_guard_notices_a_bypass():
     """The guard catches what it is for (a guard that cannot fail is none)."""
     for sample in ["<table>", "{{ form }}", "{{ form.as_div }}", "{{ rate_form.as_p }}"]:
