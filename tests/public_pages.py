@@ -11,6 +11,7 @@ PUBLIC_PATHS = [
     "news/tag/community/",
     "code-of-conduct/",
     "experts/",
+    "fund/",
     "accounts/signup/",
     "accounts/login/code/",
 ]

@@ -27,6 +27,7 @@ class FundConfig(AppConfig):
             "footer", _("Leadership Opportunity Fund"), "fund:index", order=20, group="take-part"
         )
         registry.add_programme(_programme, order=10)
+        registry.add_sitemap_section(_sitemap, order=30)
         registry.add_hub(order=10, card=hub.card, tasks=hub.tasks)
         mail.add_kinds(
             {
@@ -64,3 +65,21 @@ def _programme():
         url=reverse("fund:index"),
         action=_("See the rounds and apply"),
     )
+
+
+def _sitemap():
+    """The Fund's public page, in every language."""
+    from django.conf import settings
+
+    from bpd.website import languages
+
+    pages = tuple(
+        registry.Alternate(code, settings.SITE_URL + languages.prefixed("fund/", code))
+        for code in languages.CODES
+    )
+    return [
+        registry.SitemapEntry(
+            url=page.url, alternates=pages, x_default=settings.SITE_URL + "/fund/"
+        )
+        for page in pages
+    ]

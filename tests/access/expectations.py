@@ -96,7 +96,7 @@ GET = {
     # The Fund. "round" is the round under test; the target's application T1 in it is an
     # accepted award (bookings, out-of-pocket, visa refused); E1 is executor_applicant's
     # own submitted application in the same round.
-    "fund:index": MEMBERS_ONLY,
+    "fund:index": PUBLIC,  # how the Fund works and its rounds; members see their own too
     "fund:manage": EXECUTORS_ONLY,
     "fund:round_edit": EXECUTORS_ONLY,
     "fund:allocate": EXECUTORS_ONLY,

@@ -83,7 +83,7 @@ def test_signing_out_is_refused_by_every_worker(shape):
 
     stale = shape.browser()
     stale.cookies["sessionid"] = old_cookie
-    for path in ("/members/", "/members/my-data/", "/fund/"):
+    for path in ("/members/", "/members/my-data/", "/members/directory/"):
         check_all(
             shape, stale, path, lambda r: r.status == 302 and "/accounts/" in r.headers["location"]
         )

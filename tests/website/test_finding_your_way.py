@@ -73,3 +73,40 @@ def test_menu_labels_are_translated_even_where_the_page_falls_back_to_english(
         ">Fund<",
     ]:
         assert english not in menus, (code, english)
+
+
+def test_the_funds_page_is_public_and_says_how_it_works(client, site_content):
+    response = client.get("/fund/")
+
+    assert response.status_code == 200
+    assert "How it works" in response.text
+    assert "You never pay first." in response.text
+    assert "Your applications" not in response.text
+
+
+def test_a_visitor_is_asked_to_sign_in_to_apply_and_comes_back_to_the_form(client, site_content):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from bpd.fund.models import Round
+
+    now = timezone.now()
+    Round.objects.create(
+        name="Open round", slug="open-round", opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=9), decision_date=(now + dt.timedelta(days=20)).date(),
+        budget=100_000, currency="USD", covered=["flight"], cap_per_person=50_000,
+    )  # fmt: skip
+
+    html = client.get("/fund/").text
+
+    assert "/accounts/login/code/?next=/fund/open-round/apply/" in html
+    assert 'href="/fund/open-round/apply/"' not in html
+
+
+def test_the_funds_page_is_in_the_sitemap_in_every_language(client, site_content):
+    xml = client.get("/sitemap.xml").text
+
+    assert "/fund/</loc>" in xml
+    assert "/ha/fund/</loc>" in xml
+    assert 'hreflang="ha" href="http://127.0.0.1:8000/ha/fund/"' in xml

@@ -27,8 +27,9 @@ from bpd.website import languages
 S = Application.Status
 
 
-@login_required
 def index(request):
+    """The Fund's own page: public (how it works, the rounds), and for a member also their
+    applications and the rounds they review or run."""
     now = timezone.now()
     rounds = Round.objects.filter(closes_at__gt=now).prefetch_related("texts").order_by("closes_at")
     mine = Application.objects.owned_by(request.user).select_related("round", "event")
