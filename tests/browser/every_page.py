@@ -112,13 +112,18 @@ def context_options(width):
     return {"viewport": {"width": width, "height": 740 if width < 600 else 800}}
 
 
+# Public pages that show signed-in people more (the Fund's page: their applications, the
+# rounds they review or run): taken for every role too, where their content differs.
+SIGNED_IN_TOO = {"fund:index"}
+
+
 def pages_by_role(personas, samples_for):
     """The pages each persona may see, by the access matrix, and the patterns left out for
     want of sample arguments.
 
     `personas` maps a persona to the matrix roles it stands for; `samples_for(persona)`
     returns {pattern key: kwargs, or a list of kwargs}. A page anonymous visitors may see is
-    given to the persona that stands for "anonymous" only.
+    given to the persona that stands for "anonymous" only (except SIGNED_IN_TOO).
     """
     from django.urls import translate_url
     from django.utils import translation
@@ -142,7 +147,7 @@ def pages_by_role(personas, samples_for):
             return row[role] == 200 or (key in ADMIN_PAGES and row[role] == x.ANY)
 
         viewers = [name for name, roles in personas.items() if any(map(reaches, roles))]
-        if reaches("anonymous"):
+        if reaches("anonymous") and pattern.key not in SIGNED_IN_TOO:
             viewers = [name for name in viewers if "anonymous" in personas[name]]
         for persona in viewers:
             given = samples[persona].get(pattern.key, {})
