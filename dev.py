@@ -56,14 +56,28 @@ def manage(*args):
     run(PYTHON, "manage.py", *args)
 
 
+SITE = "http://127.0.0.1:8000"
+# bpd/members/demo.py: one account per role; the executor is staff.
+DEMO_ROLES = ("member", "leader", "reviewer", "treasurer", "executor", "partner")
+DEMO_STAFF = "demo-executor@demo.blackpythondevs.test"
+
+
+def start_message():
+    """What `start` prints before serving: how to sign in. There are no passwords."""
+    return (
+        f"\nServing on {SITE}\n"
+        f"  Sign in as any demo account ({', '.join(DEMO_ROLES)}) at {SITE}/dev/sign-in-as/\n"
+        f"  Staff: the executor, {DEMO_STAFF}, opens {SITE}/admin/\n"
+        "  (signed in there, or with a code emailed to that address).\n"
+        "  No account has a password: the task worker prints every email below, with each\n"
+        "  sign-in code framed by lines of '='.\n"
+    )
+
+
 def start():
     manage("migrate", "--no-input")
     manage("load_site", "--demo")
-    print(
-        "\nServing on http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/ "
-        "user 'admin', password 'admin'; emails are printed below by the task worker)\n",
-        flush=True,
-    )
+    print(start_message(), flush=True)
     # The worker sends queued emails and runs scheduled jobs; both processes share the
     # database, the cache and the queue in var/. Ctrl-C (or SIGTERM) stops both.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

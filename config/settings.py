@@ -329,8 +329,11 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-else:
+elif PRODUCTION:
     EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    # The console, with each sign-in code repeated below its email in a frame.
+    EMAIL_DELIVERY_BACKEND = "bpd.background.mail.DevelopmentConsoleBackend"
 EMAIL_DELIVERY_BACKEND = os.environ.get("BPD_EMAIL_DELIVERY_BACKEND", EMAIL_DELIVERY_BACKEND)
 EMAIL_FILE_PATH = os.environ.get("BPD_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 # A mail server that stops answering fails the attempt (it is retried) instead of
@@ -377,9 +380,38 @@ if PRODUCTION:
 # Tests of the production shape ask each response which worker served it.
 EXPOSE_WORKER = env_bool("BPD_EXPOSE_WORKER", False)
 
+
+def _one_line_for_client_errors(record):
+    """A 4xx answer (403 for a page someone may not open, 404, 400 for a bad Host) is
+    expected: log its one line, not the traceback of the exception behind it. A 5xx
+    keeps its traceback."""
+    if 400 <= getattr(record, "status_code", 0) < 500:
+        record.exc_info = record.exc_text = None
+    return True
+
+
+# Everything goes to the console once, through the root logger. Django's own default
+# adds a second console handler on the "django" logger while DEBUG is on, which printed
+# every 403 twice; naming the "django" logger here replaces its handlers (mail_admins
+# stays, as in Django's default; it sends nothing unless ADMINS is set).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "one_line_for_client_errors": {"()": lambda: _one_line_for_client_errors},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["one_line_for_client_errors"],
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "one_line_for_client_errors"],
+        },
+    },
+    "loggers": {"django": {"handlers": ["mail_admins"], "level": "INFO"}},
     "root": {"handlers": ["console"], "level": os.environ.get("BPD_LOG_LEVEL", "INFO")},
 }

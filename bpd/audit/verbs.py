@@ -22,6 +22,10 @@ class Verb(models.TextChoices):
     WITHDRAWN = "fund.withdrawn", _("Application withdrawn")
     CONFLICT_DECLARED = "fund.conflict_declared", _("Conflict of interest declared")
     REVIEW_SUBMITTED = "fund.review_submitted", _("Review submitted")
+    FEW_REVIEWS_ALLOWED = (
+        "fund.few_reviews_allowed",
+        _("Allowed into the proposal with too few reviews"),
+    )
     DECISION_STAGED = "fund.decision_staged", _("Decision staged")
     DECISIONS_RELEASED = "fund.decisions_released", _("Decisions released")
     OFFERED = "fund.offered", _("Award offered")

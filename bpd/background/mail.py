@@ -19,6 +19,7 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.backends.console import EmailBackend as ConsoleEmailBackend
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -123,8 +124,10 @@ def deliver(pk, *, now=None):
         return None
     row = OutgoingEmail.objects.get(pk=pk)
     try:
+        message = deserialize(row.message)
+        message.bpd_kind = row.kind  # the development console frames codes by kind
         with get_connection(settings.EMAIL_DELIVERY_BACKEND, fail_silently=False) as connection:
-            connection.send_messages([deserialize(row.message)])
+            connection.send_messages([message])
     except Exception as error:  # any failure of the mail server is retried
         return _failed(row, error, now=now)
     row.status = OutgoingEmail.Status.SENT
@@ -190,3 +193,43 @@ def sweep(*, now=None):
     for pk, urgent in due:
         enqueue(pk, urgent=urgent)
     return len(due)
+
+
+# Emails with a code someone is waiting for in another window, and what the development
+# console calls the code when it repeats it below the message.
+CODE_KINDS = {
+    "account/login_code": "Sign-in code",
+    "account/email_confirmation": "Code to finish joining",
+    "account/email_confirmation_signup": "Code to finish joining",
+}
+FRAME = "=" * 72
+
+
+def code_frame(message):
+    """The code of a code email, framed so it stands out in the worker's console:
+    a line of '=', "Sign-in code for amara@example.com: ABC123", a line of '='.
+    Empty for every other email."""
+    label = CODE_KINDS.get(getattr(message, "bpd_kind", ""))
+    if label is None:
+        return ""
+    # The code sits alone on an indented line of the text body (account/email/*.txt);
+    # the subject, which also carries it, is the fallback.
+    code = next(
+        (line.strip() for line in str(message.body).splitlines() if line.startswith("    ")),
+        "",
+    )
+    code = code or str(message.subject)
+    recipients = ", ".join(message.to) or ", ".join(message.recipients())
+    return f"\n{FRAME}\n{label} for {recipients}: {code}\n{FRAME}\n\n"
+
+
+class DevelopmentConsoleBackend(ConsoleEmailBackend):
+    """Django's console backend, which the worker delivers through in development; after
+    a sign-in or joining code email it prints the code again, framed, so it is not lost
+    among the message's headers and HTML."""
+
+    def write_message(self, message):
+        super().write_message(message)
+        frame = code_frame(message)
+        if frame:
+            self.stream.write(frame)

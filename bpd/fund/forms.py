@@ -278,6 +278,16 @@ class ConflictForm(forms.Form):
     reason = forms.CharField(label=_("Reason (seen by staff only)"), required=False, max_length=300)
 
 
+class FewReviewsForm(forms.Form):
+    """An executor lets an application with too few reviews into the proposal."""
+
+    few_reviews_reason = forms.CharField(
+        label=_("Why it may be proposed with fewer reviews"),
+        help_text=_("Recorded in the audit log, with your name."),
+        max_length=500,
+    )
+
+
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Decision"),
@@ -331,7 +341,7 @@ class RoundForm(forms.ModelForm):
         model = Round
         fields = [
             "name", "slug", "description", "opens_at", "closes_at", "decision_date", "currency", "covered",
-            "requires_leader", "max_per_country", "offer_reply_days", "reviewers",
+            "requires_leader", "max_per_country", "offer_reply_days", "min_reviews", "reviewers",
         ]  # fmt: skip
         widgets = {
             "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),

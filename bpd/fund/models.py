@@ -1,6 +1,7 @@
 from enum import nonmember
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -82,6 +83,12 @@ class Round(models.Model):
         _("at most this many awards per country"), null=True, blank=True
     )
     offer_reply_days = models.PositiveSmallIntegerField(_("days to reply to an offer"), default=10)
+    min_reviews = models.PositiveSmallIntegerField(
+        _("reviews needed before an application is proposed"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("With fewer, the committee table flags it and the proposal leaves it out."),
+    )
     reviewers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -304,6 +311,9 @@ class Application(models.Model):
     )
     first_time = models.BooleanField(default=True)
     verdict = models.CharField(max_length=20, blank=True, db_index=True)
+    # Set by an executor (audited): why it may be proposed with fewer reviews than the
+    # round asks for. Empty: it may not.
+    few_reviews_reason = models.CharField(max_length=500, blank=True)
     verdict_details = models.JSONField(default=dict, blank=True)
     # Visa outcome and trip, after an award.
     appointment_date = models.DateField(_("visa appointment date"), null=True, blank=True)

@@ -247,7 +247,7 @@ def committee_queryset(round, viewer):
             review_count=Count("reviews", filter=submitted),
             prior_awards=Coalesce(Subquery(prior), 0),
         )
-        .select_related("event", "decision")
+        .select_related("event", "decision", "round")
         .prefetch_related("decision__items")
         .order_by(F("score").desc(nulls_last=True), "pk")
     )
@@ -265,6 +265,8 @@ def committee_rows(applications):
                 if application.review_count > 1
                 else 0,
                 "reviews": application.review_count,
+                "too_few_reviews": application.review_count < application.round.min_reviews
+                and not application.few_reviews_reason,
                 "region": region_of(application.origin_country),
                 "prior_awards": application.prior_awards,
                 "decision": getattr(application, "decision", None),
@@ -279,12 +281,14 @@ def round_report(round):
     figures = round_money(round)
     by_category = defaultdict(lambda: [0, 0])
     by_region, by_country = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0])
+    country_codes = {}  # name in the reader's language -> ISO code, for the CSV's code column
     for row in figures.rows:
         for category, amount in row.awarded_by_category.items():
             by_category[category][0] += amount
         for category, amount in row.spent_by_category.items():
             by_category[category][1] += amount
         origin = row.application.origin_country
+        country_codes[country_name(origin) or "—"] = origin
         for bucket, key in (
             (by_region, region_of(origin) or "—"),
             (by_country, country_name(origin) or "—"),
@@ -292,9 +296,9 @@ def round_report(round):
             bucket[key][0] += row.committed
             bucket[key][1] += row.spent
 
-    def rows(table, first):
+    def rows(table, first, codes=None):
         return [
-            {"key": key, first: a, "spent": b}
+            {"key": key, first: a, "spent": b, "code": (codes or {}).get(key, "")}
             for key, (a, b) in sorted(table.items(), key=lambda kv: (-kv[1][0], kv[0]))
         ]
 
@@ -314,7 +318,7 @@ def round_report(round):
         "spent": figures.spent,
         "by_category": rows(by_category, "awarded"),
         "by_region": rows(by_region, "committed"),
-        "by_country": rows(by_country, "committed"),
+        "by_country": rows(by_country, "committed", country_codes),
         "outcomes": dict(outcomes),
         "visas": dict(visas),
         "losses": figures.lost,
@@ -350,14 +354,20 @@ def awaiting_decision(round, viewer):
 
 def allocation_proposal(round, viewer, *, exclude_not_feasible=True, max_per_country=None):
     """The proposal for the money left: the best-scored submitted applications that fit,
-    at most `max_per_country` per country, leaving out "not feasible" visas if asked."""
+    at most `max_per_country` per country, leaving out "not feasible" visas if asked and
+    those with fewer reviews than the round needs (unless an executor allowed one)."""
     left = round.budget - committed(round)
+    rows = awaiting_decision(round, viewer).values_list(
+        "pk", "requested_total", "score", "origin_country", "verdict", "review_count",
+        "few_reviews_reason",
+    )  # fmt: skip
     candidates = [
         allocation.Candidate(key=pk, cost=total, value=score, country=country)
-        for pk, total, score, country, verdict in awaiting_decision(round, viewer).values_list(
-            "pk", "requested_total", "score", "origin_country", "verdict"
-        )
-        if score is not None and total and not (exclude_not_feasible and verdict == "not_feasible")
+        for pk, total, score, country, verdict, reviews, allowed in rows
+        if score is not None
+        and total
+        and not (exclude_not_feasible and verdict == "not_feasible")
+        and (reviews >= round.min_reviews or allowed)
     ]
     return allocation.propose(candidates, left, max_per_country=max_per_country), left
 

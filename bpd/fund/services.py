@@ -344,6 +344,23 @@ def submit_review(*, application, reviewer, scores, comment=""):
 # Deciding ------------------------------------------------------------------
 
 
+def allow_few_reviews(*, application, actor, reason):
+    """Let the proposal include `application` although it has fewer reviews than the round
+    needs: an executor's call, with the reason recorded in the audit log."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise FundError(_("Say why it may be proposed with fewer reviews."))
+    if application.status != S.SUBMITTED:
+        raise FundError(_("Only an application waiting for a decision can be allowed in."))
+    _refuse_own(application, actor)
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        application.few_reviews_reason = reason[:500]
+        application.save(update_fields=["few_reviews_reason", "updated_at"])
+        _log(actor=actor, verb=Verb.FEW_REVIEWS_ALLOWED, application=application, reason=reason)
+    return application
+
+
 def stage_decision(*, application, outcome, actor, items=None, reason=""):
     """Stage (not yet send) a decision. `items` maps categories to amounts in the round currency."""
     if application.status != S.SUBMITTED:

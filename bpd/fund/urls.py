@@ -16,6 +16,7 @@ urlpatterns = [
     path("applications/<int:pk>/review/", views.review, name="review"),
     path("applications/<int:pk>/conflict/", views.declare_conflict, name="declare_conflict"),
     path("applications/<int:pk>/decide/", views.decide, name="decide"),
+    path("applications/<int:pk>/few-reviews/", views.allow_few_reviews, name="allow_few_reviews"),
     path("applications/<int:pk>/bookings/", views.bookings, name="bookings"),
     path("applications/<int:pk>/bookings/add/", views.add_booking, name="add_booking"),
     path("applications/<int:pk>/bookings/cancel-all/", views.cancel_all, name="cancel_all"),

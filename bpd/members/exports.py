@@ -2,14 +2,27 @@
 
 Each app that stores personal data registers it with
 `website.registry.add_personal_data(name, collect=…, forget=…)` in its ready();
-the members app registers its own parts below.
+the members app registers its own parts below. `collect` gathers it for computers
+(data.json, codes and all); `readable` writes the same data for people (data.md).
 """
 
+import datetime as dt
+
+from babel import Locale
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from bpd.audit.models import Entry
 from bpd.audit.verbs import Verb
-from bpd.website import registry
+from bpd.members.fields import CodeListField
+from bpd.members.models import Connection, Profile, User
+from bpd.members.roles import Role
+from bpd.website import languages, registry
+from bpd.website.templatetags.bpd import day, moment
 
 
 def collect(user):
@@ -17,6 +30,209 @@ def collect(user):
     for part in registry.personal_data():
         data[part.name] = part.collect(user)
     return data
+
+
+def readable(*, user, data):
+    """`data` (what `collect` returned for `user`) as Markdown for people, in the reader's
+    language and time zone: labels instead of field names, names instead of codes,
+    dates written out; every registered part under its own title."""
+    sections = [
+        (_("Account"), _account_rows(user, data["account"])),
+        (_("Profile"), _profile_rows(user, data["profile"])),
+        (_("Connected accounts"), _connection_rows(data["connections"])),
+        (_("Activity"), _activity_rows(data["activity"])),
+    ]
+    own = {"account", "profile", "connections", "activity"}
+    for part in registry.personal_data():
+        if part.name not in own and part.name in data:
+            sections.append((_part_title(part), _rows(data[part.name])))
+    context = {
+        "exported_at": moment(dt.datetime.fromisoformat(data["exported_at"])),
+        "sections": [
+            {"title": title, "body": "\n".join(_markdown(rows) or [f"- {_('None')}"])}
+            for title, rows in sections
+        ],
+    }
+    return render_to_string("members/export.md", context)
+
+
+def _label(model, name):
+    return str(capfirst(model._meta.get_field(name).verbose_name))
+
+
+def _yes_no(value):
+    return _("Yes") if value else _("No")
+
+
+def _text(value):
+    """One value as a person reads it, or None when there is nothing to show."""
+    if value is None or value in ("", [], {}):
+        return None
+    if isinstance(value, bool):
+        return _yes_no(value)
+    if isinstance(value, dt.datetime):
+        return moment(value)
+    if isinstance(value, dt.date):
+        return day(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(text for text in map(_text, value) if text is not None) or None
+    return str(value)
+
+
+def _is_nested(value):
+    return isinstance(value, dict) or (
+        isinstance(value, list | tuple) and any(isinstance(v, dict | list | tuple) for v in value)
+    )
+
+
+def _rows(value):
+    """Another app's part, which names its own keys: keys read as words, values as `_text`.
+    A row is (label, text, rows under it)."""
+    rows = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            label = capfirst(str(key).replace("_", " "))
+            if _is_nested(item):
+                if children := _rows(item):
+                    rows.append((label, "", children))
+            elif (text := _text(item)) is not None:
+                rows.append((label, text, []))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            children = _rows(item)
+            if not children:
+                continue
+            label, text, under = children[0]
+            if text and not under:
+                # An entry is headed by its first detail; the others sit under it.
+                rows.append((label, text, children[1:]))
+            else:
+                rows.append(("", "", children))
+    elif (text := _text(value)) is not None:
+        rows.append(("", text, []))
+    return rows
+
+
+def _markdown(rows, depth=0):
+    indent = "  " * depth
+    lines = []
+    for label, text, children in rows:
+        head = f"{label}: {text}" if label and text else str(label or text)
+        # A line break in what a member wrote stays inside its bullet.
+        head = head.replace("\n", "\n" + indent + "  ")
+        lines.append(f"{indent}- {head}".rstrip())
+        lines.extend(_markdown(children, depth + 1))
+    return lines
+
+
+def _part_title(part):
+    """Another app's part under a title people read (its label, else its app's name)."""
+    label = getattr(part, "label", None)
+    if label:
+        return str(label)
+    config = apps.get_containing_app_config(part.collect.__module__)
+    return str(config.verbose_name) if config else capfirst(part.name.replace("_", " "))
+
+
+def _language_name(code):
+    """A language's name in the reader's language ("Hausa", "haoussa"), never its code."""
+    return Locale.parse(languages.current().replace("-", "_")).languages.get(code, code)
+
+
+def _account_rows(user, account):
+    consents = account["consents"]
+    rows = [
+        (_label(User, "email"), account["email"]),
+        (_label(User, "date_joined"), _text(account["joined"])),
+        (_label(User, "language"), _language_name(account["language"])),
+        (
+            _("Roles"),
+            ", ".join(str(Role(r).label) if r in Role.values else r for r in account["roles"]),
+        ),
+        (_("Code of conduct accepted"), _text(consents["code_of_conduct_accepted_at"])),
+        (_("Self-identification affirmed"), _text(consents["self_identification_affirmed_at"])),
+    ]
+    return [(label, text, []) for label, text in rows if text]
+
+
+# Where the fields the JSON lists last read best for people.
+_NEXT_TO = {"photo": "pronouns", "city": "country", "skills": "roles"}
+_PROFILE_LABELS = {
+    "onboarded_at": lambda: _("Profile completed"),
+    "updated_at": lambda: _("Profile last changed"),
+}
+
+
+def _profile_rows(user, data):
+    if data is None:
+        return []
+    profile = user.profile
+    order = [key for key in data if key not in _NEXT_TO]
+    for key, after in _NEXT_TO.items():
+        if key in data:
+            order.insert(order.index(after) + 1 if after in order else len(order), key)
+    rows = []
+    for key in order:
+        label = _PROFILE_LABELS[key]() if key in _PROFILE_LABELS else _label(Profile, key)
+        text = _profile_text(profile, key, data[key])
+        if text is not None:
+            rows.append((label, text, []))
+    return rows
+
+
+def _profile_text(profile, key, value):
+    if key == "photo":
+        # data.json names the stored file; people get the picture itself.
+        return _("photo.webp, in this download") if profile.photo_small else None
+    if key == "country":
+        return languages.country_name(value) or None
+    if key == "languages":
+        return _text([_language_name(code) for code in value])
+    field = Profile._meta.get_field(key)
+    if isinstance(field, CodeListField) and field.choices_source:
+        names = dict(field.choices_source())
+        return _text([str(names.get(code, code)) for code in value])
+    if field.choices and value is not None and value != "":
+        return str(dict(field.flatchoices).get(value, value))
+    return _text(value)
+
+
+def _connection_rows(connections):
+    providers = dict(Connection.Provider.choices)
+    return [
+        (
+            str(providers.get(c["provider"], c["provider"])),
+            f"{c['username']} ({moment(c['connected_at'])})",
+            [],
+        )
+        for c in connections
+    ]
+
+
+def _field_labels(codes):
+    labels = []
+    for code in filter(None, (c.strip() for c in codes.split(","))):
+        try:
+            labels.append(_label(Profile, code))
+        except FieldDoesNotExist:  # a field since renamed or removed: its code is all there is
+            labels.append(code)
+    return ", ".join(labels)
+
+
+def _activity_rows(activity):
+    rows = [
+        (_("Invite used"), f"{entry['invite']} ({moment(entry['at'])})", [])
+        for entry in activity["invites_used"]
+    ]
+    rows += [
+        (
+            _("Staff saw your private fields"),
+            f"{_field_labels(entry['fields'])} — {entry['where']} ({moment(entry['at'])})",
+            [],
+        )
+        for entry in activity["staff_access_to_your_private_fields"]
+    ]
+    return rows
 
 
 def _account(user):

@@ -9,7 +9,6 @@ from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -222,7 +221,7 @@ def export_member_data(*, user):
     """Everything the platform holds about `user`, as a zip of JSON and readable Markdown."""
     data = exports.collect(user)
     document = json.dumps(data, indent=2, ensure_ascii=False, default=str)
-    readable = render_to_string("members/export.md", {"data": data, "user": user})
+    readable = exports.readable(user=user, data=data)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", document)

@@ -35,4 +35,11 @@ def detail(request, slug):
     post, is_fallback = find_document(
         Post.objects.published().prefetch_related("tags"), languages.current(), slug=slug
     )
-    return render(request, "news/detail.html", document_context(post, is_fallback))
+    # A post with no English original cannot be shown under another language's prefix;
+    # the switcher leads to that language's news instead.
+    context = document_context(post, is_fallback, elsewhere=_index_in)
+    return render(request, "news/detail.html", context)
+
+
+def _index_in(language):
+    return languages.prefixed("news/", language)

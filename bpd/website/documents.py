@@ -91,25 +91,39 @@ def document_languages(document):
     }
 
 
-def switcher_links(document, existing):
-    """For each site language: the translation's URL, else the English text under that language.
+def switcher_links(existing, elsewhere):
+    """For each site language, where the switcher leads: the translation if there is one,
+    else the English original under that language (shown with a note), else `elsewhere(code)`.
 
-    Asking for an untranslated page in another language shows the English
-    text with a note, so the link still keeps the reader on the same page.
+    A document with no English original cannot be shown in a language it is not written
+    in, so those languages lead `elsewhere` (the home page, a news index) instead of a 404.
     """
-    english_url = existing.get(languages.DEFAULT, document.get_absolute_url())
+    english_url = existing.get(languages.DEFAULT)
     current = languages.current()
     links = []
     for code in languages.CODES:
-        url = existing[code] if code in existing else languages.prefixed(english_url, code)
+        if code in existing:
+            url = existing[code]
+        elif english_url:
+            url = languages.prefixed(english_url, code)
+        else:
+            url = elsewhere(code)
         links.append(
             {"code": code, "name": languages.AUTONYMS[code], "url": url, "current": code == current}
         )
     return links
 
 
-def document_context(document, is_fallback):
-    """What every document template needs: fallback note, alternates, canonical URL."""
+def _home(code):
+    return languages.prefixed("", code)
+
+
+def document_context(document, is_fallback, *, elsewhere=_home):
+    """What every document template needs: fallback note, alternates, canonical URL.
+
+    `elsewhere(code)` is where the language switcher leads for a language the document
+    cannot be shown in (see `switcher_links`).
+    """
     existing = document_languages(document)
     return {
         "document": document,
@@ -118,7 +132,7 @@ def document_context(document, is_fallback):
         "alternates": [{"code": code, "url": url} for code, url in sorted(existing.items())],
         "x_default": existing.get(languages.DEFAULT),
         "canonical": document.get_absolute_url(),
-        "language_links": switcher_links(document, existing),
+        "language_links": switcher_links(existing, elsewhere),
     }
 
 

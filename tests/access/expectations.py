@@ -105,6 +105,7 @@ GET = {
     "fund:decide": EXECUTORS_ONLY | {"executor_applicant": 404},
     "fund:stage_proposal": EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405),
     "fund:release": EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405),
+    "fund:allow_few_reviews": EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405),
     "fund:wait_times": MONEY,
     "fund:money": MONEY,
     "fund:report": MONEY,
@@ -161,6 +162,7 @@ POST = {
     # from the decide page.
     "fund:declare_conflict": cells(LOGIN, 404, reviewer=200, **dict.fromkeys(EXECUTORS, 200)),
     "fund:decide": EXECUTORS_ONLY | {"executor_applicant": 404},
+    "fund:allow_few_reviews": EXECUTORS_ONLY | {"executor_applicant": 404},
     "fund:stage_proposal": EXECUTORS_ONLY,
     "fund:release": EXECUTORS_ONLY,
     **dict.fromkeys(
@@ -214,7 +216,7 @@ def _new_round(w):
         "name": "Posted round", "slug": "posted-round", "description": "",
         "opens_at": "2030-01-01 00:00", "closes_at": "2030-02-01 00:00",
         "decision_date": "2030-03-01", "currency": "USD", "covered": ["flight"],
-        "requires_leader": "on", "offer_reply_days": "10", "budget_amount": "1000",
+        "requires_leader": "on", "offer_reply_days": "10", "min_reviews": "2", "budget_amount": "1000",
     }  # fmt: skip
 
 
@@ -298,6 +300,7 @@ ACTIONS = {
     },
     "fund:stage_proposal": {"": lambda w: {"confirm": "on"}},
     "fund:release": {"": lambda w: {"confirm": "on"}},
+    "fund:allow_few_reviews": {"": lambda w: {"few_reviews_reason": "posted"}},
     "fund:money": {"": lambda w: {"currency": "GBP", "rate": "1.3", "as_of": _today()}},
     "fund:wait_times": {"": _wait_times},
     "fund:add_booking": {"": _booking},
@@ -345,6 +348,7 @@ WRITER = {
     "fund:decide": "executor",
     "fund:stage_proposal": "executor",
     "fund:release": "executor",
+    "fund:allow_few_reviews": "executor",
     "fund:money": "treasurer",
     "fund:wait_times": "treasurer",
     "fund:add_booking": "treasurer",

@@ -98,6 +98,7 @@ FUZZ = {
     "fund:decide": Fuzz("executor"),
     "fund:stage_proposal": Fuzz("executor"),
     "fund:release": Fuzz("executor"),
+    "fund:allow_few_reviews": Fuzz("executor"),
     "fund:money": Fuzz("treasurer"),
     "fund:wait_times": Fuzz("treasurer", files=("file",)),
     "fund:add_booking": Fuzz("treasurer"),

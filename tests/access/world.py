@@ -294,6 +294,7 @@ def samples(world):
         "fund:reply": {"pk": o["t3"].pk},  # offered
         "fund:withdraw": {"pk": o["t4"].pk},  # submitted
         "fund:decide": {"pk": o["e1"].pk},  # executor_applicant's own
+        "fund:allow_few_reviews": {"pk": o["e1"].pk},  # submitted, and theirs
     }
 
 

@@ -45,7 +45,7 @@ def round_form(round, **overrides):
         "opens_at": round.opens_at.strftime("%Y-%m-%dT%H:%M"),
         "closes_at": round.closes_at.strftime("%Y-%m-%dT%H:%M"),
         "decision_date": round.decision_date.isoformat(), "covered": round.covered,
-        "offer_reply_days": "10", "criteria-TOTAL_FORMS": "0", "criteria-INITIAL_FORMS": "0",
+        "offer_reply_days": "10", "min_reviews": "2", "criteria-TOTAL_FORMS": "0", "criteria-INITIAL_FORMS": "0",
         "texts-TOTAL_FORMS": "0", "texts-INITIAL_FORMS": "0",
     }  # fmt: skip
     data.update(overrides)
@@ -257,7 +257,7 @@ def test_4_money_page_report_and_csv_agree_on_committed(
 
     assert money_page.context["figures"].committed == 100_000
     assert report.context["data"]["committed"] == 100_000
-    assert "total,all,100000,95000,USD" in csv_rows
+    assert "Total,All funded applications,1000.00,950.00,USD,,total,all" in csv_rows
     assert selectors.committed(fund_round) == 100_000
     assert sum(r["committed"] for r in report.context["data"]["by_country"]) == 100_000
 

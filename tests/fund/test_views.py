@@ -315,9 +315,11 @@ def test_report_csv(client, fund_round, event, executor, treasurer):
     response = client.get("/fund/test-round/report/?format=csv")
 
     lines = response.content.decode().splitlines()
-    assert lines[0] == "section,key,committed_minor,spent_minor,currency"
-    assert "awarded_by_category,flight,80000,0,USD" in lines
-    assert "by_region,Western Africa,80000,0,USD" in lines
+    assert lines[0] == "Section,Item,Committed,Spent,Currency,Count,Section code,Item code"
+    assert (
+        "Awarded and spent by category,Flight,800.00,0.00,USD,,awarded_by_category,flight" in lines
+    )
+    assert "By region (UN M49),Western Africa,800.00,0.00,USD,,by_region," in lines
 
 
 def test_wait_time_import_checks_everything_first(client, db, treasurer):
@@ -553,7 +555,7 @@ def test_executor_translates_the_round_description_on_its_page(client, fund_roun
         {
             "name": "Test round", "slug": "test-round", "currency": "USD", "budget_amount": "3000",
             "opens_at": "2026-11-01T00:00", "closes_at": "2026-12-31T00:00", "decision_date": "2027-01-15",
-            "covered": ["visa", "flight"], "offer_reply_days": "10",
+            "covered": ["visa", "flight"], "offer_reply_days": "10", "min_reviews": "2",
             "criteria-TOTAL_FORMS": "0", "criteria-INITIAL_FORMS": "0",
             "texts-TOTAL_FORMS": "1", "texts-INITIAL_FORMS": "0",
             "texts-0-language": "sw", "texts-0-description": "Maelezo ya awamu",
@@ -575,7 +577,7 @@ def test_round_edit_saves_without_filling_the_empty_translation_row(client, fund
     data = {
         "name": "Renamed round", "slug": "test-round", "currency": "USD", "budget_amount": "3000",
         "opens_at": "2026-11-01T00:00", "closes_at": "2026-12-31T00:00", "decision_date": "2027-01-15",
-        "covered": ["visa", "flight"], "offer_reply_days": "10",
+        "covered": ["visa", "flight"], "offer_reply_days": "10", "min_reviews": "2",
         "criteria-TOTAL_FORMS": "0", "criteria-INITIAL_FORMS": "0",
         # The blank row as a browser sends it: the select's first option, an empty description.
         "texts-TOTAL_FORMS": "1", "texts-INITIAL_FORMS": "0",

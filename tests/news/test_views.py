@@ -4,6 +4,7 @@ import xml.etree.ElementTree as ET
 
 from django.utils import timezone
 
+from bpd.website import languages
 from bpd.website.models import SiteSettings
 from tests.factories import PostFactory, TagFactory
 from tests.queries import get_with_queries
@@ -147,6 +148,53 @@ def test_post_in_other_language_falls_back_to_english(client, db):
 
     assert response.status_code == 200
     assert '<article lang="en">' in response.text
+
+
+def switcher(html):
+    """{language: href} of the language switcher's links."""
+    menu = html.split('<details class="langs">')[1].split("</details>")[0]
+    return {code: href for href, code in re.findall(r'<a href="([^"]+)" hreflang="([\w-]+)"', menu)}
+
+
+def hreflangs(html):
+    return dict(re.findall(r'<link rel="alternate" hreflang="([\w-]+)" href="([^"]+)">', html))
+
+
+def test_post_only_in_hausa_switcher_leads_to_each_languages_news(client, db):
+    PostFactory(language="ha", slug="taron-mu", translation_key="our-meetup")
+
+    links = switcher(client.get("/ha/news/taron-mu/").text)
+
+    assert links == {
+        code: "/ha/news/taron-mu/" if code == "ha" else languages.prefixed("news/", code)
+        for code in languages.CODES
+    }
+    assert {url: client.get(url).status_code for url in links.values()} == dict.fromkeys(
+        links.values(), 200
+    )
+
+
+def test_post_only_in_hausa_has_hreflang_for_hausa_alone(client, settings, db):
+    PostFactory(language="ha", slug="taron-mu", translation_key="our-meetup")
+
+    html = client.get("/ha/news/taron-mu/").text
+
+    # No x-default: there is no English original to send other readers to.
+    assert hreflangs(html) == {"ha": settings.SITE_URL + "/ha/news/taron-mu/"}
+
+
+def test_translated_post_switcher_leads_to_translation_or_english_with_note(client, db):
+    PostFactory(language="en", slug="meetup", translation_key="meetup")
+    PostFactory(language="fr", slug="rencontre", translation_key="meetup")
+
+    links = switcher(client.get("/fr/news/rencontre/").text)
+
+    assert links["en"] == "/news/meetup/"
+    assert links["fr"] == "/fr/news/rencontre/"
+    assert links["sw"] == "/sw/news/meetup/"  # the English text, with the fallback note
+    swahili = client.get(links["sw"])
+    assert swahili.status_code == 200
+    assert '<article lang="en">' in swahili.text
 
 
 def test_atom_feed_per_language_holds_only_that_language(client, db):

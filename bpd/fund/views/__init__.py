@@ -14,6 +14,7 @@ from bpd.fund.views.applicants import (  # noqa: F401
 )
 from bpd.fund.views.deciding import (  # noqa: F401
     allocate,
+    allow_few_reviews,
     decide,
     manage,
     release,

@@ -13,6 +13,7 @@ from bpd.fund.forms import (
     AllocationOptionsForm,
     CriterionFormSet,
     DecisionForm,
+    FewReviewsForm,
     RoundForm,
     RoundTextFormSet,
 )
@@ -168,9 +169,10 @@ def stage_decision_confirm_form(data=None):
     )
 
 
-def decide_page(request, application, form=None, confirm=None, conflict=None):
+def decide_page(request, application, form=None, confirm=None, conflict=None, few=None):
     """The decide page; after a refused decision or conflict it comes back with the
     bound forms, so their errors show."""
+    reviews = application.reviews.filter(submitted_at__isnull=False).count()
     if form is None:
         form = DecisionForm(
             round=application.round, initial=selectors.decision_initial(application)
@@ -184,8 +186,33 @@ def decide_page(request, application, form=None, confirm=None, conflict=None):
         "history": audit.history(application, limit=50),
         "conflict_form": conflict_form,
         "conflict_confirm_form": conflict_confirm,
+        "reviews": reviews,
+        "too_few_reviews": reviews < application.round.min_reviews,
+        "few_reviews_form": few or FewReviewsForm(),
     }
     return render(request, "fund/decide.html", context)
+
+
+@executor_required
+@require_POST
+def allow_few_reviews(request, pk):
+    application = get_object_or_404(
+        Application.objects.decidable_by(request.user).select_related("round", "event"), pk=pk
+    )
+    form = FewReviewsForm(request.POST)
+    if form.is_valid():
+        allowed = _attempt(
+            request,
+            lambda: services.allow_few_reviews(
+                application=application,
+                reason=form.cleaned_data["few_reviews_reason"],
+                actor=request.user,
+            ),
+            _("The proposal may now include this application."),
+        )
+        if allowed:
+            return redirect("fund:decide", application.pk)
+    return decide_page(request, application, few=form)
 
 
 @executor_required

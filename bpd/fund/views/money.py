@@ -88,6 +88,9 @@ def _bookings_page(
         following = booking.next_statuses()
         booking.other_statuses = [s for s in following if s[0] != CANCELLED]
         booking.can_cancel = len(booking.other_statuses) < len(following)
+        # A refund is asked for only where one of the moves records it (cancelled ->
+        # refunded); elsewhere the service would ignore it, so the box would mislead.
+        booking.takes_refund = any(s in Booking.Status.CLOSED for s, __ in booking.other_statuses)
         booking.confirm_form = status_confirm_form(booking)
         if status_confirm and status_confirm[0] == booking.pk:
             booking.confirm_form = status_confirm[1]

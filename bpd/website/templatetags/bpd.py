@@ -5,6 +5,7 @@ statuses and breadcrumbs through these, so they look and read the same everywher
 import datetime as dt
 
 from babel.dates import format_date, format_time, format_timedelta
+from babel.numbers import format_percent
 from django import forms, template
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -81,6 +82,12 @@ def deadline(value):
     else:
         distance = format_timedelta(left, add_direction=True, threshold=1.5, locale=_locale())
     return f"{distance} ({shown})"
+
+
+@register.filter
+def percent(fraction):
+    """A fraction as a percentage in the reader's language: 0.0002 → "0.02%"."""
+    return format_percent(fraction or 0, format="#,##0.##%", locale=_locale())
 
 
 # --- Statuses as tags --------------------------------------------------------------

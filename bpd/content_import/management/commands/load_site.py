@@ -19,7 +19,8 @@ CONTENT = settings.BASE_DIR / "content"
 class Command(BaseCommand):
     help = (
         "Load the site's own content: pages and news from content/, the leadership roster and "
-        "site settings. With --demo, also demo data and an admin account (development only)."
+        "site settings. With --demo, also demo data and a demo account per role, the executor "
+        "with admin access (development only; they sign in by code or at /dev/sign-in-as/)."
     )
 
     def add_arguments(self, parser):
