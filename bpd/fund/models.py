@@ -356,6 +356,22 @@ class Application(models.Model):
     def is_withdrawable(self):
         return self.status in self.Status.WITHDRAWABLE
 
+    @property
+    def event_over(self):
+        """The event has ended (the trip report is asked for from then on)."""
+        return bool(self.event_id and self.event.ends_on < timezone.localdate())
+
+    @property
+    def needs_visa(self):
+        """Whether the trip needs a visa obtained before travel (an appointment, an
+        e-visa or a travel authorisation). Unknown counts as needed: staff check it."""
+        requirement = (self.verdict_details or {}).get("requirement", "unknown")
+        return requirement not in NO_VISA_BEFORE_TRAVEL
+
+
+# Requirements (bpd.fund.visa.Requirement values) with nothing to obtain before travel.
+NO_VISA_BEFORE_TRAVEL = frozenset({"none", "on_arrival"})
+
 
 class CostItem(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="costs")

@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from bpd.fund import allocation, money
-from bpd.fund.models import Application, AwardItem, Decision, Review, Round
+from bpd.fund.models import Application, AwardItem, Category, Decision, Review, Round
 from bpd.members.regions import region_of
 from bpd.members.roles import Role, has_role
 from bpd.website.languages import country_name
@@ -155,12 +155,15 @@ def requested_total(application):
 
 
 def default_award_items(application):
-    """Award amounts when a waiting-list application is promoted: its estimates, within the cap."""
+    """Award amounts when a waiting-list application is promoted: its estimates, within the
+    cap, leaving out a visa where none is needed."""
     round = application.round
     rates = {rate.currency: rate.rate for rate in round.rates.all()}
     rates[round.currency] = 1
     items = {}
     for cost in application.costs.all():
+        if cost.category == Category.VISA and not application.needs_visa:
+            continue  # no visa to obtain: nothing to award for one
         if cost.category in round.covered and cost.currency in rates:
             items[cost.category] = money.convert(
                 cost.amount, cost.currency, rates[cost.currency], round.currency
