@@ -175,3 +175,8 @@ def test_html_email_carries_the_brand(template, context):
     assert "background:#111" in html
     assert "border-bottom:4px solid #ffc83d" in html
     assert "Black Python Devs" in html
+
+
+def test_a_deadline_on_a_day_that_is_today_says_so():
+    with timezone.override(dt.UTC):
+        assert render("{{ d|deadline }}", d=timezone.localdate()).startswith("today (")

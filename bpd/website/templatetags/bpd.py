@@ -71,16 +71,13 @@ def deadline(value):
     A date without a time is a deadline at the end of that day."""
     if not value:
         return ""
-    now = timezone.now()
     if isinstance(value, dt.datetime):
-        left, shown = value - now, moment(value)
+        left, shown = value - timezone.now(), moment(value)
     else:
         left, shown = value - timezone.localdate(), day(value)
-        left = dt.timedelta(days=left.days)
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime) and left.days == 0:
-        distance = _("today")
-    else:
-        distance = format_timedelta(left, add_direction=True, threshold=1.5, locale=_locale())
+        if not left.days:
+            return f"{_('today')} ({shown})"
+    distance = format_timedelta(left, add_direction=True, threshold=1.5, locale=_locale())
     return f"{distance} ({shown})"
 
 
