@@ -2,11 +2,11 @@ from django.contrib import admin
 from reversion.admin import VersionAdmin
 
 from bpd.news.models import Post, Tag
-from bpd.website.document_admin import PreviewAdminMixin
+from bpd.website.document_admin import PreviewAdminMixin, RevisionCompareAdminMixin
 
 
 @admin.register(Post)
-class PostAdmin(PreviewAdminMixin, VersionAdmin):
+class PostAdmin(PreviewAdminMixin, RevisionCompareAdminMixin, VersionAdmin):
     preview_template = "news/preview.html"
     list_display = ["title", "language", "published_at", "author_name", "needs_review"]
     list_filter = ["language", "needs_review", "tags"]

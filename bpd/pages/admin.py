@@ -4,12 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
 from bpd.pages.models import Page, TeamMember, TeamMemberTranslation
-from bpd.website.document_admin import PreviewAdminMixin
+from bpd.website.document_admin import PreviewAdminMixin, RevisionCompareAdminMixin
 from bpd.website.forms import URL_FIELD_OVERRIDES
 
 
 @admin.register(Page)
-class PageAdmin(PreviewAdminMixin, VersionAdmin):
+class PageAdmin(PreviewAdminMixin, RevisionCompareAdminMixin, VersionAdmin):
     preview_template = "pages/preview.html"
     list_display = ["title", "language", "url", "needs_review", "in_menu", "updated_at"]
     list_filter = ["language", "needs_review", "layout"]

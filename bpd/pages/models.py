@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +44,29 @@ class Page(Document):
 
     def get_absolute_url(self):
         return languages.prefixed(self.path, self.language)
+
+    def unique_error_message(self, model_class, unique_check):
+        # Django's own ("Page with this Language and Path already exists.") names
+        # columns, not the clash; these say which address or key is taken.
+        if tuple(unique_check) == ("language", "path"):
+            return ValidationError(
+                _(
+                    "Another page already has the address %(url)s. "
+                    "Choose another path, or edit that page."
+                ),
+                code="unique_together",
+                params={"url": self.get_absolute_url()},
+            )
+        if tuple(unique_check) == ("language", "translation_key"):
+            return ValidationError(
+                _(
+                    'Another page in this language already has the translation key "%(key)s". '
+                    "A page has one version per language."
+                ),
+                code="unique_together",
+                params={"key": self.translation_key},
+            )
+        return super().unique_error_message(model_class, unique_check)
 
 
 class TeamMember(models.Model):
