@@ -62,6 +62,7 @@ def _register_with_the_site():
             "account/email_confirmation_signup": _("Welcome: confirm your email address"),
             "account/unknown_account": _("Sign-in attempt for an unknown address"),
             "account/account_already_exists": _("Joining with an address that has an account"),
+            "members/email/contact": _("A message through the expertise directory"),
         }
     )
     registry.add_viewer_flag("is_executor", is_executor)

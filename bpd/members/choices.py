@@ -120,5 +120,10 @@ def expertise_kinds():
     return EXPERTISE_KINDS
 
 
+# What a message through the expertise directory can be about: one of the member's kinds,
+# or this.
+CONTACT_OTHER = ("other", _("Something else"))
+
+
 def label(options, code):
     return dict(options).get(code, code)

@@ -11,6 +11,7 @@ import datetime as dt
 from babel import Locale
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -18,8 +19,9 @@ from django.utils.translation import gettext as _
 
 from bpd.audit.models import Entry
 from bpd.audit.verbs import Verb
+from bpd.members import choices
 from bpd.members.fields import CodeListField
-from bpd.members.models import Connection, Profile, User
+from bpd.members.models import Connection, ContactMessage, Profile, User
 from bpd.members.roles import Role
 from bpd.website import languages, registry
 from bpd.website.templatetags.bpd import day, moment
@@ -35,25 +37,47 @@ def collect(user):
 def readable(*, user, data):
     """`data` (what `collect` returned for `user`) as Markdown for people, in the reader's
     language and time zone: labels instead of field names, names instead of codes,
-    dates written out; every registered part under its own title."""
+    dates written out; every registered part under its own titles (its `readable`, or
+    its keys read as words when it has none)."""
+    Section = registry.Section
     sections = [
-        (_("Account"), _account_rows(user, data["account"])),
-        (_("Profile"), _profile_rows(user, data["profile"])),
-        (_("Connected accounts"), _connection_rows(data["connections"])),
-        (_("Activity"), _activity_rows(data["activity"])),
+        Section(_("Account"), _account_rows(user, data["account"])),
+        Section(_("Profile"), _profile_rows(user, data["profile"])),
+        Section(_("Connected accounts"), _connection_rows(data["connections"])),
+        Section(_("Activity"), _activity_rows(data["activity"])),
     ]
     own = {"account", "profile", "connections", "activity"}
     for part in registry.personal_data():
-        if part.name not in own and part.name in data:
-            sections.append((_part_title(part), _rows(data[part.name])))
+        if part.name in own or part.name not in data:
+            continue
+        if part.readable is not None:
+            sections.extend(map(_section, part.readable(data[part.name])))
+        else:
+            sections.append(Section(_part_title(part), _rows(data[part.name])))
     context = {
         "exported_at": moment(dt.datetime.fromisoformat(data["exported_at"])),
         "sections": [
-            {"title": title, "body": "\n".join(_markdown(rows) or [f"- {_('None')}"])}
-            for title, rows in sections
+            {"title": section.title, "body": _body(section, depth=3)} for section in sections
         ],
     }
     return render_to_string("members/export.md", context)
+
+
+def _section(section):
+    """A part's section as `registry.Section` (a plain (title, rows) pair is one too)."""
+    return section if isinstance(section, registry.Section) else registry.Section(*section)
+
+
+def _body(section, depth):
+    """A section's rows as a list, then each section under it headed one level down."""
+    sections = [_section(sub) for sub in section.sections]
+    lines = _markdown(section.rows)
+    if not lines and not sections:
+        lines = [f"- {_('None')}"]
+    blocks = ["\n".join(lines)] if lines else []
+    for sub in sections:
+        blocks.append(f"{'#' * depth} {sub.title}\n\n{_body(sub, depth + 1)}")
+    return "\n\n".join(blocks)
 
 
 def _label(model, name):
@@ -116,7 +140,8 @@ def _rows(value):
 def _markdown(rows, depth=0):
     indent = "  " * depth
     lines = []
-    for label, text, children in rows:
+    for row in rows:
+        label, text, children = row if len(row) == 3 else (*row, [])
         head = f"{label}: {text}" if label and text else str(label or text)
         # A line break in what a member wrote stays inside its bullet.
         head = head.replace("\n", "\n" + indent + "  ")
@@ -255,7 +280,8 @@ def _profile(user):
     fields = [
         "display_name", "pronouns", "bio", "country", "time_zone", "languages", "roles",
         "skill_level", "career_status", "github", "linkedin", "mastodon", "website",
-        "in_expertise_directory", "expertise_kinds", "expertise_topics", "name_visibility",
+        "in_expertise_directory", "expertise_kinds", "expertise_topics", "contact_allowed",
+        "name_visibility",
         "location_visibility", "city_visibility", "about_visibility", "career_visibility",
         "links_visibility", "onboarded_at", "updated_at",
     ]  # fmt: skip
@@ -309,6 +335,54 @@ EXCLUDED = {
 }
 
 
+def _contact_messages(user):
+    """Messages through the expertise directory, to and from the member: who and when,
+    never the text (it is not kept)."""
+    received = user.contact_messages_received.order_by("created_at")
+    sent = ContactMessage.objects.filter(sender_email=user.email.lower()).select_related(
+        "recipient__profile"
+    )
+    return {
+        "received": [
+            {"from": m.sender_email, "about": m.about, "at": m.created_at} for m in received
+        ],
+        "sent": [
+            {"to": str(getattr(m.recipient, "profile", "")), "about": m.about, "at": m.created_at}
+            for m in sent.order_by("created_at")
+        ],
+    }
+
+
+def _readable_contact_messages(data):
+    kinds = dict([*choices.EXPERTISE_KINDS, choices.CONTACT_OTHER])
+
+    def rows(entries, key):
+        return [
+            (entry[key], f"{kinds.get(entry['about'], entry['about'])} ({moment(entry['at'])})")
+            for entry in entries
+        ]
+
+    return [
+        registry.Section(
+            _("Messages through the expertise directory"),
+            sections=[
+                registry.Section(_("Received"), rows(data["received"], "from")),
+                registry.Section(_("Sent"), rows(data["sent"], "to")),
+            ],
+        )
+    ]
+
+
+def _forget_contact_messages(user, published):
+    """The member's messages are deleted: those they received go with the account (its
+    foreign key), those they sent are found by their address."""
+    address = user.email.lower()
+    deleted, _by_model = ContactMessage.objects.filter(
+        Q(recipient=user) | Q(sender_email=address)
+    ).delete()
+    return deleted
+
+
 def register():
     for name, collector in (
         ("account", _account),
@@ -317,5 +391,16 @@ def register():
     ):
         registry.add_personal_data(name, collect=collector)
     registry.add_personal_data("activity", collect=_activity, models=MODELS)
+    registry.add_personal_data(
+        "contact_messages",
+        collect=_contact_messages,
+        forget=_forget_contact_messages,
+        readable=_readable_contact_messages,
+        models={
+            "members.ContactMessage": "who wrote to the member through the expertise directory, "
+            "and to whom they wrote, with dates (never the text); exported; deleted with the "
+            "account, and after 30 days anyway",
+        },
+    )
     for model, reason in EXCLUDED.items():
         registry.exclude_personal_data(model, reason)

@@ -6,7 +6,7 @@ from babel.numbers import format_decimal
 from django import forms
 from django.contrib.auth.models import Group
 from django.utils import timezone
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bpd.audit.verbs import Verb
@@ -216,7 +216,13 @@ class OnboardingForm(NameMixin, LocationMixin, forms.ModelForm):
         return cleaned
 
 
-class ProfileForm(NameMixin, LocationMixin, forms.ModelForm):
+# The profile, one short section at a time: each form holds only its own fields, and
+# saving one never touches another's (services.save_profile writes only these fields).
+
+
+class AboutForm(NameMixin, forms.ModelForm):
+    """About you: name, pronouns, photo, bio and languages."""
+
     # A plain file field: `images.check_upload` reads only the header before anything is
     # decoded, and says what is wrong in words (Django's ImageField decodes first).
     photo = forms.FileField(
@@ -229,23 +235,10 @@ class ProfileForm(NameMixin, LocationMixin, forms.ModelForm):
         ),
     )
     remove_photo = forms.BooleanField(label=_("Remove my photo"), required=False)
-    skills = forms.CharField(
-        label=_("Skills"),
-        required=False,
-        max_length=500,
-        help_text=_("Separate with commas, e.g. Django, pandas, teaching."),
-    )
 
     class Meta:
         model = Profile
-        formfield_callback = https_urls
-        fields = [
-            "display_name", "pronouns", "photo", "bio", "country", "time_zone", "languages",
-            "roles", "skill_level", "career_status", "github", "linkedin", "mastodon", "website",
-            "in_expertise_directory", "expertise_kinds", "expertise_topics",
-            "name_visibility", "location_visibility", "city_visibility", "about_visibility",
-            "career_visibility", "links_visibility",
-        ]  # fmt: skip
+        fields = ["display_name", "pronouns", "photo", "bio", "languages"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             "bio": format_lazy(
@@ -253,13 +246,13 @@ class ProfileForm(NameMixin, LocationMixin, forms.ModelForm):
             )
         }
 
+    field_order = ["display_name", "pronouns", "photo", "remove_photo", "bio", "languages"]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["display_name"].required = True
-        self.fields["time_zone"].help_text = _("Filled in from your city; e.g. Africa/Lagos.")
-        self.setup_location()
-        if self.instance.pk and not self.is_bound:
-            self.initial["skills"] = ", ".join(s.name for s in self.instance.skills.all())
+        if not self.instance.photo_small:
+            del self.fields["remove_photo"]
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
@@ -270,10 +263,20 @@ class ProfileForm(NameMixin, LocationMixin, forms.ModelForm):
                 raise forms.ValidationError(str(error)) from None
         return photo
 
-    def clean_skills(self):
-        return [name.strip() for name in self.cleaned_data["skills"].split(",") if name.strip()][
-            :30
-        ]
+
+class WhereForm(LocationMixin, forms.ModelForm):
+    """Where you are: country and city together, and the time zone."""
+
+    class Meta:
+        model = Profile
+        fields = ["country", "time_zone"]
+
+    field_order = ["country", "city_name", "city_choice", "time_zone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].help_text = _("Filled in from your city; e.g. Africa/Lagos.")
+        self.setup_location()
 
     def clean_time_zone(self):
         value = self.cleaned_data["time_zone"].strip()
@@ -284,17 +287,163 @@ class ProfileForm(NameMixin, LocationMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         self.clean_location(cleaned)
+        return cleaned
+
+
+class CareerForm(forms.ModelForm):
+    """Career: what you do, skills, level, career status, and the expertise directory."""
+
+    skills = forms.CharField(
+        label=_("Skills"),
+        required=False,
+        max_length=500,
+        help_text=_("Separate with commas, e.g. Django, pandas, teaching."),
+    )
+
+    class Meta:
+        model = Profile
+        fields = [
+            "roles", "skill_level", "career_status", "in_expertise_directory",
+            "expertise_kinds", "expertise_topics",
+        ]  # fmt: skip
+
+    field_order = ["roles", "skills", "skill_level", "career_status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["skills"] = ", ".join(s.name for s in self.instance.skills.all())
+
+    def clean_skills(self):
+        return [name.strip() for name in self.cleaned_data["skills"].split(",") if name.strip()][
+            :30
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
         if cleaned.get("in_expertise_directory"):
-            if cleaned.get("name_visibility") != Visibility.PUBLIC:
+            if self.instance.name_visibility != Visibility.PUBLIC:
                 self.add_error(
-                    "name_visibility",
+                    "in_expertise_directory",
                     _(
-                        "The public expertise directory shows your name, so make your name public or leave the directory."
+                        "The public expertise directory shows your name, so make your name public (under Privacy) or leave the directory."
                     ),
                 )
             if not cleaned.get("expertise_topics"):
                 self.add_error("expertise_topics", _("Say what you can talk or write about."))
         return cleaned
+
+
+class LinksForm(forms.ModelForm):
+    """Links: addresses typed without https:// get it."""
+
+    class Meta:
+        model = Profile
+        formfield_callback = https_urls
+        fields = ["github", "linkedin", "mastodon", "website"]
+
+
+class PrivacyForm(forms.ModelForm):
+    """Privacy: who sees each group of fields, and whether people may write through the site."""
+
+    class Meta:
+        model = Profile
+        fields = [
+            "name_visibility", "location_visibility", "city_visibility", "about_visibility",
+            "career_visibility", "links_visibility", "contact_allowed",
+        ]  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        listed = self.instance.in_expertise_directory
+        if listed and cleaned.get("name_visibility") not in (None, Visibility.PUBLIC):
+            self.add_error(
+                "name_visibility",
+                _(
+                    "The public expertise directory shows your name, so make your name public or leave the directory."
+                ),
+            )
+        return cleaned
+
+
+# Fields the overview leaves out: the photo shows as itself, and these are steps of a form.
+NOT_SUMMARISED = {"photo", "remove_photo", "city_choice"}
+
+
+def summary(form):
+    """What an unbound section form holds now, as (label, text) pairs for the profile's
+    overview: choices by their labels, yes or no for a box, "" when nothing is given."""
+    rows = []
+    for name, field in form.fields.items():
+        if name in NOT_SUMMARISED:
+            continue
+        value = form.initial.get(name, field.initial)
+        if name == "city_name" and form.current_city is not None:
+            text = city_label(form.current_city)
+        elif isinstance(field, forms.BooleanField):
+            text = _("Yes") if value else _("No")
+        elif isinstance(field, forms.MultipleChoiceField):
+            labels = dict(field.choices)
+            text = ", ".join(str(labels.get(code, code)) for code in value or [])
+        elif isinstance(field, forms.ChoiceField):
+            text = "" if value in (None, "") else str(dict(field.choices).get(value, value))
+        else:
+            text = "" if value is None else str(value)
+        rows.append((capfirst(field.label), text))
+    return rows
+
+
+class ContactForm(forms.Form):
+    """A message to a member listed in the expertise directory, passed on by email."""
+
+    MESSAGE_LENGTH = 2000
+
+    sender_name = forms.CharField(label=_("Your name"), max_length=100)
+    sender_email = forms.EmailField(
+        label=_("Your email address"),
+        help_text=_("The member receives it with your message, so that they can reply to you."),
+    )
+    organisation = forms.CharField(
+        label=_("Your organisation"),
+        required=False,
+        max_length=200,
+        help_text=_("For example the conference, company or podcast you write for."),
+    )
+    about = forms.ChoiceField(label=_("What it is about"), widget=forms.RadioSelect)
+    message = forms.CharField(
+        label=_("Your message"),
+        max_length=MESSAGE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=format_lazy(_("Up to {count} characters."), count=MESSAGE_LENGTH),
+    )
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        offered = [(code, label) for code, label in choices.EXPERTISE_KINDS if code in kinds]
+        self.fields["about"].choices = [*offered, choices.CONTACT_OTHER]
+
+    def clean_sender_name(self):
+        name = clean_name(self.cleaned_data.get("sender_name"))
+        if not name:
+            raise forms.ValidationError(_("Please give your name."))
+        return name
+
+    def clean_organisation(self):
+        return clean_name(self.cleaned_data.get("organisation"))
+
+    def clean_message(self):
+        """Line breaks and tabs stay; characters that hide or reverse text go."""
+        text = unicodedata.normalize("NFC", self.cleaned_data.get("message") or "")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = "".join(
+            c
+            for c in text
+            if c in "\n\t"
+            or (c not in INVISIBLE_OR_BIDI and unicodedata.category(c) not in ("Cc", "Cs"))
+        ).strip()
+        if not text:
+            raise forms.ValidationError(_("Please write your message."))
+        return text
 
 
 class DirectoryFilterForm(forms.Form):

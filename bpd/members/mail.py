@@ -12,7 +12,9 @@ from django.utils import translation
 from bpd.website.mail import mark
 
 
-def send(user, name, context):
+def send(user, name, context, *, reply_to=()):
+    """Queue the email `name` for `user`; `reply_to`: the addresses a reply goes to
+    (the site's own address when empty)."""
     with translation.override(user.language or settings.LANGUAGE_CODE):
         context = {
             **context,
@@ -23,6 +25,8 @@ def send(user, name, context):
         subject = " ".join(render_to_string(f"{name}/subject.txt", context).split())
         text = render_to_string(f"{name}/body.txt", context)
         html = render_to_string(f"{name}/body.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
+    message = EmailMultiAlternatives(
+        subject, text, settings.DEFAULT_FROM_EMAIL, [user.email], reply_to=list(reply_to)
+    )
     message.attach_alternative(html, "text/html")
     mark(message, name).send()

@@ -172,6 +172,15 @@ class Profile(models.Model):
     expertise_topics = models.CharField(
         _("what you can talk or write about"), max_length=300, blank=True
     )
+    # Only used while the member is listed in the expertise directory.
+    contact_allowed = models.BooleanField(
+        _("let people contact me through the site"),
+        default=True,
+        help_text=_(
+            "Conferences and employers who find you in the expertise directory can send you "
+            "a message by email without seeing your address."
+        ),
+    )
 
     name_visibility = models.PositiveSmallIntegerField(
         _("who sees your name, pronouns and photo"),
@@ -325,3 +334,31 @@ class InviteRedemption(models.Model):
 
     def __str__(self):
         return f"{self.invite} → {self.user_id}"
+
+
+class ContactMessage(models.Model):
+    """A message passed on by email to a member listed in the expertise directory: who
+    sent it and when, never what it said (the text leaves in the email and is not kept).
+    The rate limits read these rows; they are removed after `jobs.CONTACT_KEPT`."""
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="contact_messages_received"
+    )
+    sender_email = models.EmailField(_("sender's email address"))
+    # Where it came from, for the rate limits: a keyed hash of the visitor's IP address or
+    # of the member's account, never the address itself.
+    origin = models.CharField(max_length=64)
+    about = models.CharField(_("what it was about"), max_length=20)
+    created_at = models.DateTimeField(_("when it was sent"), default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["recipient", "created_at"]),
+            models.Index(fields=["sender_email", "created_at"]),
+            models.Index(fields=["origin", "created_at"]),
+        ]
+        verbose_name = _("message through the expertise directory")
+        verbose_name_plural = _("messages through the expertise directory")
+
+    def __str__(self):
+        return f"{self.sender_email} → {self.recipient_id}"

@@ -1,11 +1,14 @@
 """Reads of member data. Every read that shows a profile goes through these,
 so a view cannot show a field its viewer may not see."""
 
+import datetime as dt
+
 from django.db.models import Q
+from django.utils import timezone
 
 from bpd.members import choices
 from bpd.members.fields import contains_code
-from bpd.members.models import Profile
+from bpd.members.models import ContactMessage, Profile
 from bpd.members.visibility import FIELD_GROUPS, Visibility, reach
 from bpd.website import languages
 from bpd.website.versions import Version
@@ -97,6 +100,27 @@ class ProfileView:
         return self.profile.get_career_status_display()
 
     @property
+    def is_listed_expert(self):
+        """Listed in the public expertise directory (which shows the name to everyone)."""
+        profile = self.profile
+        return profile.in_expertise_directory and profile.name_visibility == Visibility.PUBLIC
+
+    @property
+    def expertise_kinds(self):
+        """What the member is available as ("Speaker", "Mentor"): public while they are
+        listed in the expertise directory, otherwise theirs alone."""
+        if not (self.is_listed_expert or self.is_self):
+            return []
+        return [
+            choices.label(choices.EXPERTISE_KINDS, code) for code in self.profile.expertise_kinds
+        ]
+
+    @property
+    def can_be_contacted(self):
+        """Whether the contact form of the expertise directory takes messages for them."""
+        return self.is_listed_expert and self.profile.contact_allowed
+
+    @property
     def links(self):
         if not self.can_see("links_visibility"):
             return []
@@ -173,6 +197,32 @@ def expertise_directory(*, q="", kind=""):
     if kind:
         profiles = profiles.filter(contains_code("expertise_kinds", kind))
     return profiles
+
+
+def contactable(pk):
+    """The listed expert `pk` if they take messages through the site, else None."""
+    return expertise_directory().filter(pk=pk, contact_allowed=True).select_related("user").first()
+
+
+# Messages passed on through the expertise directory, per 24 hours.
+CONTACT_WINDOW = dt.timedelta(hours=24)
+CONTACT_LIMITS = {"sender": 3, "recipient": 10, "origin": 5}
+
+
+def contact_limit_reached(*, recipient, sender_email, origin, now=None):
+    """Which limit one more message would pass ("sender": this email address, "recipient":
+    this member, "origin": this visitor's IP address or this member's account), or None."""
+    since = (now or timezone.now()) - CONTACT_WINDOW
+    recent = ContactMessage.objects.filter(created_at__gt=since)
+    counts = {
+        "sender": recent.filter(sender_email=sender_email.lower()),
+        "recipient": recent.filter(recipient=recipient),
+        "origin": recent.filter(origin=origin),
+    }
+    for name, messages in counts.items():
+        if messages.count() >= CONTACT_LIMITS[name]:
+            return name
+    return None
 
 
 def profile_for(viewer, pk):

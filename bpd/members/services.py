@@ -2,6 +2,7 @@
 
 import io
 import json
+import logging
 import zipfile
 from dataclasses import dataclass
 
@@ -15,9 +16,10 @@ from django.utils.translation import gettext as _
 
 from bpd.audit import services as audit
 from bpd.audit.verbs import Verb
-from bpd.members import exports
+from bpd.members import choices, exports, mail, selectors
 from bpd.members.models import (
     Connection,
+    ContactMessage,
     Invite,
     InviteRedemption,
     Profile,
@@ -26,6 +28,8 @@ from bpd.members.models import (
 )
 from bpd.members.roles import Role, role_names
 from bpd.website import registry
+
+log = logging.getLogger(__name__)
 
 
 def record_acceptances(*, user):
@@ -39,26 +43,40 @@ def record_acceptances(*, user):
     user.groups.add(member_group)
 
 
+PHOTO_FIELDS = {"photo", "photo_small", "photo_source_name"}
+
+
 def save_profile(*, profile, form, onboarding=False):
-    """Save a profile form; the time zone defaults to the chosen city's. A photo is
-    removed when asked, and moved to a new address when fewer people may see it, so a
-    link someone kept stops working."""
+    """Save a profile form (the onboarding page, or one section of the profile): only the
+    fields that form holds are written, so a section never overwrites what another page
+    changed meanwhile. The time zone defaults to the chosen city's. A photo is removed
+    when asked, and moved to a new address when fewer people may see it, so a link
+    someone kept stops working."""
     with transaction.atomic():
+        adding = profile._state.adding
         stored = Profile.objects.filter(pk=profile.pk).values("name_visibility").first()
         profile = form.save(commit=False)
+        fields = {"updated_at", *form._meta.fields} - {"skills"}
         narrower = stored and profile.name_visibility < stored["name_visibility"]
         if form.cleaned_data.get("remove_photo"):
             profile.replace_photo_file(None)
+            fields |= PHOTO_FIELDS
         elif narrower and profile.photo_small and not form.cleaned_data.get("photo"):
             with profile.photo_small.open("rb") as current:
                 profile.replace_photo_file(ContentFile(current.read()))
+            fields |= PHOTO_FIELDS
+        if "photo" in fields:
+            fields |= PHOTO_FIELDS
+        if "city_name" in form.fields:
+            fields |= {"city", "country", "time_zone"}
         if profile.city_id and not profile.time_zone:
             profile.time_zone = profile.city.timezone
         if profile.city_id and not profile.country:
             profile.country = profile.city.country
         if onboarding and profile.onboarded_at is None:
             profile.onboarded_at = timezone.now()
-        profile.save()
+            fields.add("onboarded_at")
+        profile.save(update_fields=None if adding else sorted(fields))
         if "skills" in form.cleaned_data:
             set_skills(profile=profile, names=form.cleaned_data["skills"])
     return profile
@@ -71,6 +89,57 @@ def set_skills(*, profile, names):
         if slug:
             skills.append(Skill.objects.get_or_create(slug=slug, defaults={"name": name[:60]})[0])
     profile.skills.set(skills)
+
+
+class ContactRefused(Exception):
+    """A message through the expertise directory that a limit stops; the text says which,
+    for the person who wrote it."""
+
+
+def relay_contact_message(
+    *, profile, sender_name, sender_email, organisation, about, message, origin
+):
+    """Pass a message from the expertise directory on to the member by email, in the
+    member's language, with Reply-To set to the sender: the member's address is never
+    shown to the sender. Records who wrote and when (not the text) for the rate limits;
+    raises ContactRefused, sending and recording nothing, when a limit is reached."""
+    sender_email = sender_email.strip().lower()
+    with transaction.atomic():
+        # One message at a time per member, so two at once cannot both pass the limit.
+        Profile.objects.select_for_update().filter(pk=profile.pk).exists()
+        limit = selectors.contact_limit_reached(
+            recipient=profile.user, sender_email=sender_email, origin=origin
+        )
+        if limit is not None:
+            log.info("Contact message for member %s refused: %s limit", profile.pk, limit)
+            raise ContactRefused(_contact_refusal(limit, profile))
+        record = ContactMessage.objects.create(
+            recipient=profile.user, sender_email=sender_email, origin=origin, about=about
+        )
+        kinds = dict([*choices.EXPERTISE_KINDS, choices.CONTACT_OTHER])
+        context = {
+            "profile": profile,
+            "sender_name": sender_name,
+            "sender_email": sender_email,
+            "organisation": organisation,
+            "about": kinds.get(about, about),
+            "message": message,
+        }
+        mail.send(profile.user, "members/email/contact", context, reply_to=[sender_email])
+    log.info("Contact message %s passed on to member %s", record.pk, profile.pk)
+    return record
+
+
+def _contact_refusal(limit, profile):
+    if limit == "recipient":
+        return _(
+            "%(name)s has received as many messages as we pass on in a day. "
+            "Please try again tomorrow."
+        ) % {"name": profile.display_name}
+    return _(
+        "You have sent as many messages through the expertise directory as we allow in a "
+        "day. Please try again tomorrow."
+    )
 
 
 class InviteError(Exception):

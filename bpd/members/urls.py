@@ -7,6 +7,15 @@ urlpatterns = [
     path("members/", views.home, name="home"),
     path("members/welcome/", views.onboarding, name="onboarding"),
     path("members/profile/", views.edit_profile, name="edit_profile"),
+    *(
+        path(
+            f"members/profile/{slug}/",
+            views.edit_profile_section,
+            {"section": slug},
+            name=f"edit_profile_{slug}",
+        )
+        for slug in views.SECTIONS
+    ),
     path("members/directory/", views.directory, name="directory"),
     path("members/<int:pk>/", views.profile_detail, name="profile"),
     path("members/connections/", views.connections, name="connections"),
@@ -27,6 +36,8 @@ urlpatterns = [
     path("members/delete/", views.delete_account, name="delete_account"),
     path("invite/<str:token>/", views.invite, name="invite"),
     path("experts/", views.expertise, name="expertise"),
+    path("experts/<int:pk>/contact/", views.contact, name="contact"),
+    path("experts/<int:pk>/contact/sent/", views.contact_sent, name="contact_sent"),
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/members/", views.staff_members, name="staff_members"),
     path("staff/members/<int:pk>/roles/", views.staff_roles, name="staff_roles"),

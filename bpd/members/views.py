@@ -1,6 +1,9 @@
 import hashlib
+import logging
 import secrets
+from dataclasses import dataclass
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.internal.flows.login_by_code import LoginCodeVerificationProcess
 from allauth.account.views import SignupView
 from django.conf import settings
@@ -12,8 +15,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bpd.audit import selectors as audit
@@ -22,15 +27,22 @@ from bpd.members.clients.discord import client_for
 from bpd.members.clients.http import ServiceError
 from bpd.members.demo import ROLE_ACCOUNTS, demo_email
 from bpd.members.forms import (
+    AboutForm,
     AuditFilterForm,
+    CareerForm,
+    ContactForm,
     DeleteAccountForm,
     DirectoryFilterForm,
     ExpertiseFilterForm,
     InviteForm,
+    LinksForm,
     OnboardingForm,
-    ProfileForm,
+    PrivacyForm,
     RolesForm,
+    WhereForm,
+    summary,
 )
+from bpd.members.jobs import CONTACT_KEPT
 from bpd.members.middleware import remember_time_zone
 from bpd.members.models import Connection, Invite, Profile
 from bpd.members.roles import Role, executor_required, is_executor, role_names
@@ -43,6 +55,7 @@ from bpd.website.templatetags.bpd import form_fields
 from bpd.website.versions import versioned
 
 PER_PAGE = 24
+log = logging.getLogger(__name__)
 
 
 class JoinView(SignupView):
@@ -90,16 +103,58 @@ def onboarding(request):
     return render(request, "members/onboarding.html", {"form": form})
 
 
+@dataclass(frozen=True)
+class Section:
+    """One part of the profile, edited on its own page with its own short form."""
+
+    slug: str
+    title: str
+    form: type
+
+    @property
+    def url(self):
+        return reverse(f"members:edit_profile_{self.slug}")
+
+
+SECTIONS = {
+    section.slug: section
+    for section in (
+        Section("about", gettext_lazy("About you"), AboutForm),
+        Section("where", gettext_lazy("Where you are"), WhereForm),
+        Section("career", gettext_lazy("Career and expertise"), CareerForm),
+        Section("links", gettext_lazy("Links"), LinksForm),
+        Section("privacy", gettext_lazy("Privacy"), PrivacyForm),
+    )
+}
+
+
 @login_required
 def edit_profile(request):
+    """The profile in short sections, each with what it holds now and a link to change it."""
     profile = _profile(request.user)
-    form = ProfileForm(request.POST or None, request.FILES or None, instance=profile)
+    if profile.onboarded_at is None:
+        return redirect("members:onboarding")
+    sections = [(section, summary(section.form(instance=profile))) for section in SECTIONS.values()]
+    context = {"view": selectors.ProfileView(profile, request.user), "sections": sections}
+    return render(request, "members/edit_profile.html", context)
+
+
+@login_required
+def edit_profile_section(request, section):
+    """One section of the profile: its own form, saved on its own, back to the overview."""
+    section = SECTIONS[section]
+    profile = _profile(request.user)
+    if profile.onboarded_at is None:
+        return redirect("members:onboarding")
+    form = section.form(request.POST or None, request.FILES or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        services.save_profile(profile=profile, form=form, onboarding=True)
+        services.save_profile(profile=profile, form=form)
         remember_time_zone(request, profile.time_zone)
-        messages.success(request, _("Your profile has been saved."))
-        return redirect("members:home")
-    return render(request, "members/edit_profile.html", {"form": form})
+        messages.success(
+            request, _("Your changes to “%(section)s” are saved.") % {"section": section.title}
+        )
+        return redirect(f"{reverse('members:edit_profile')}#{section.slug}")
+    return render(request, "members/edit_profile_section.html", {"form": form, "section": section})
 
 
 @login_required
@@ -144,6 +199,65 @@ def profile_detail(request, pk):
         services.record_access(staff=request.user, seen=seen, context="member profile page")
     connections = view.profile.user.connections.all() if view.can_see("links_visibility") else []
     return render(request, "members/profile.html", {"view": view, "connections": connections})
+
+
+# Contact through the expertise directory --------------------------------------------
+
+# A field people never see or fill in (hidden from sight, screen readers and the
+# keyboard); programs that fill every field give themselves away.
+HONEYPOT = "homepage"
+
+
+def _contact_origin(request):
+    """Where a message comes from, for the rate limits: the member's account, or the
+    visitor's IP address (as the sign-in's rate limits read it), as a keyed hash."""
+    if request.user.is_authenticated:
+        source = f"account:{request.user.pk}"
+    else:
+        source = f"ip:{get_account_adapter(request).get_client_ip(request)}"
+    return salted_hmac("members.contact.origin", source, algorithm="sha256").hexdigest()
+
+
+def contact(request, pk):
+    """Write to a member listed in the expertise directory; the message goes on by email
+    and the member's address is never shown."""
+    profile = selectors.contactable(pk)
+    if profile is None:
+        raise Http404
+    initial = {}
+    if request.user.is_authenticated:
+        initial = {
+            "sender_name": _profile(request.user).display_name,
+            "sender_email": request.user.email,
+        }
+    form = ContactForm(request.POST or None, kinds=profile.expertise_kinds, initial=initial)
+    status = 200
+    if request.method == "POST" and request.POST.get(HONEYPOT):
+        log.info("Contact form for member %s: hidden field filled in; nothing sent", profile.pk)
+        return redirect("members:contact_sent", pk=profile.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.relay_contact_message(
+                profile=profile, origin=_contact_origin(request), **form.cleaned_data
+            )
+        except services.ContactRefused as refusal:
+            form.add_error(None, str(refusal))
+            status = 429
+        else:
+            return redirect("members:contact_sent", pk=profile.pk)
+    view = selectors.ProfileView(profile, request.user)
+    context = {"form": form, "view": view, "honeypot": HONEYPOT}
+    return render(request, "members/contact.html", context, status=status)
+
+
+def contact_sent(request, pk):
+    """What happens next, once a message is on its way."""
+    profile = selectors.expertise_directory().filter(pk=pk).first()
+    if profile is None:
+        raise Http404
+    view = selectors.ProfileView(profile, request.user)
+    context = {"view": view, "kept_days": CONTACT_KEPT.days}
+    return render(request, "members/contact_sent.html", context)
 
 
 def expertise(request):
