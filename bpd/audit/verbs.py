@@ -22,6 +22,7 @@ class Verb(models.TextChoices):
     WITHDRAWN = "fund.withdrawn", _("Application withdrawn")
     CONFLICT_DECLARED = "fund.conflict_declared", _("Conflict of interest declared")
     REVIEW_SUBMITTED = "fund.review_submitted", _("Review submitted")
+    VISA_CHECKED = "fund.visa_checked", _("Visa check recorded by staff")
     FEW_REVIEWS_ALLOWED = (
         "fund.few_reviews_allowed",
         _("Allowed into the proposal with too few reviews"),
@@ -41,4 +42,7 @@ class Verb(models.TextChoices):
     OUT_OF_POCKET_SETTLED = "fund.out_of_pocket_settled", _("Out-of-pocket cost paid back")
     VISA_OUTCOME = "fund.visa_outcome", _("Visa outcome recorded")
     REPORT_SUBMITTED = "fund.report_submitted", _("Trip report submitted")
+    PASSPORT_NAME_GIVEN = "fund.passport_name_given", _("Name as in the passport given")
+    LETTER_ISSUED = "fund.letter_issued", _("Funding letter issued")
+    LETTER_REISSUED = "fund.letter_reissued", _("Funding letter re-issued")
     WAIT_TIMES_IMPORTED = "fund.wait_times_imported", _("Visa wait times imported")

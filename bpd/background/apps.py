@@ -14,5 +14,8 @@ class BackgroundConfig(AppConfig):
         from bpd.background import personal_data, tasks  # noqa: F401
 
         registry.add_personal_data(
-            "emails", collect=personal_data.collect, forget=personal_data.forget
+            "emails",
+            collect=personal_data.collect,
+            forget=personal_data.forget,
+            readable=personal_data.readable,
         )

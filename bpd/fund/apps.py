@@ -18,6 +18,7 @@ class FundConfig(AppConfig):
             collect=personal_data.collect,
             forget=personal_data.forget,
             models=personal_data.MODELS,
+            readable=personal_data.readable,
         )
 
         from bpd.fund import hub
@@ -31,6 +32,8 @@ class FundConfig(AppConfig):
         registry.add_hub(order=10, card=hub.card, tasks=hub.tasks)
         mail.add_kinds(
             {
+                "fund/email/submitted": _("Fund: application received"),
+                "fund/email/report_reminder": _("Fund: trip report reminder"),
                 "fund/email/decision_award": _("Fund: award offer"),
                 "fund/email/decision_waitlist": _("Fund: on the waiting list"),
                 "fund/email/decision_decline": _("Fund: not funded"),

@@ -110,11 +110,10 @@ def _apply(rng, round, user, events, now):
         origin_country=country,
         origin_city=profile.city if profile else None,
         passport_country=country,
-        consent=True,
         costs={k: money.to_minor(Decimal(v) / rate, currency) for k, v in usd.items()},
     )
     application = services.save_draft(round=round, applicant=user, draft=draft, now=now)
-    return services.submit(application=application, actor=user, now=now)
+    return services.submit(application=application, actor=user, consent=True, now=now)
 
 
 def _review_all(rng, round, reviewers):
@@ -184,13 +183,27 @@ def create_demo_fund(seed=7):
         decided = [
             _apply(rng, past, user, events, now - dt.timedelta(days=30)) for user in leaders[:10]
         ]
-        Round.objects.filter(pk=past.pk).update(closes_at=now - dt.timedelta(days=1))
+        Round.objects.filter(pk=past.pk).update(
+            closes_at=now - dt.timedelta(days=1),
+            signatory=executor,
+            signatory_title="Executive Director",
+        )
+        past.refresh_from_db()
         _review_all(rng, past, reviewers)
         for index, application in enumerate(decided):
             outcome = "award" if index < 6 else ("waitlist" if index < 8 else "decline")
             items = (
                 {"visa": 20_000, "flight": 90_000, "hotel": 60_000} if outcome == "award" else {}
             )
+            if outcome == "award" and application.verdict not in {"feasible", "at_risk"}:
+                # An executor settles the check before awarding (issue 12, item 2).
+                services.record_visa_check(
+                    application=application,
+                    actor=executor,
+                    verdict="feasible",
+                    source="Demo: the applicant showed a valid multiple-entry visa.",
+                )
+                application.refresh_from_db()
             services.stage_decision(
                 application=application,
                 outcome=outcome,
@@ -201,10 +214,16 @@ def create_demo_fund(seed=7):
         services.release_decisions(round=past, actor=executor, now=now - dt.timedelta(days=5))
         for index, application in enumerate(decided[:6]):
             application.refresh_from_db()
+            profile = getattr(application.applicant, "profile", None)
             services.reply_to_offer(
                 application=application,
                 actor=application.applicant,
                 accept=True,
+                # One traveller accepted before the passport name was asked for: the
+                # application page asks them for it before the letter.
+                passport_name=""
+                if index == 3 or not profile
+                else profile.display_name.split(" (")[0].upper(),
                 now=now - dt.timedelta(days=4),
             )
             application.refresh_from_db()
@@ -252,7 +271,7 @@ def create_demo_fund(seed=7):
                     appointment_date=today - dt.timedelta(days=2),
                     decision="refused",
                 )
-                services.cancel_after_refusal(application=application, actor=treasurer, refunds={})
+                services.cancel_after_refusal(application=application, actor=treasurer)
             elif index == 5:
                 services.submit_report(
                     application=application,

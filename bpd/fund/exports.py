@@ -66,7 +66,18 @@ def report_csv(round, data):
     section = _("Funded applications by visa decision")
     for key, n in data["visas"].items():
         count(section, "visa", str(visas.get(key, key)), key, n)
-    amounts(_("Losses (cancellations)"), "losses", total, "all", None, data["losses"])
+    # Refunds and losses of cancelled bookings. An awaited refund is not back yet: it is in
+    # "Spent" above, and the part of the losses reckoned on it is provisional.
+    section = _("Refunds (cancellations)")
+    amounts(section, "refunds", _("Expected"), "expected", None, data["refunds_expected"])
+    amounts(section, "refunds", _("Received"), "received", None, data["refunded"])
+    amounts(section, "refunds", _("Awaited"), "awaited", None, data["refunds_awaited"])
+    section = _("Losses (cancellations)")
+    amounts(section, "losses", total, "all", None, data["losses"])
+    amounts(
+        section, "losses", _("Provisional, until awaited refunds arrive"), "provisional", None,
+        data["losses_provisional"],
+    )  # fmt: skip
     count(
         _("Unsettled out-of-pocket costs"), "out_of_pocket", total, "unsettled",
         data["out_of_pocket_count"],

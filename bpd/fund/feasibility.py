@@ -42,41 +42,89 @@ def appointment_wait(destination, post_country, post_city=""):
 
 
 def assess_application(application, today):
+    return _assess(application, today)[0]
+
+
+def _assess(application, today):
+    """(Assessment, facts): the verdict, and what it was worked out from (for explaining it)."""
     event = application.event
+    facts = {"missing": missing_facts(application)}
     if event is None or not application.passport_country:
-        return visa.Assessment(visa.Verdict.UNKNOWN, visa.Requirement.UNKNOWN)
+        return visa.Assessment(visa.Verdict.UNKNOWN, visa.Requirement.UNKNOWN), facts
     need, requirement_as_of = requirement(application.passport_country, event.country)
     wait, closed, wait_as_of = None, False, None
     if need == visa.Requirement.REQUIRED:
         city = application.origin_city.name if application.origin_city_id else ""
         wait, closed, wait_as_of = appointment_wait(event.country, application.origin_country, city)
     dates = [d for d in (requirement_as_of, wait_as_of) if d]
-    return visa.assess(
+    rules = visa.rules_for(event.country)
+    facts.update(
+        wait_days=wait,
+        wait_as_of=_iso(wait_as_of),
+        requirement_as_of=_iso(requirement_as_of),
+        destination=event.country,
+        passport=application.passport_country,
+        origin=application.origin_country,
+        schengen=event.country in visa.SCHENGEN,
+        decision_days=rules.decision_days,
+        decision_days_max=rules.decision_days_max,
+        online_days=rules.online_days,
+        online_days_max=rules.online_days_max,
+    )
+    result = visa.assess(
         requirement=need,
         travel_date=event.starts_on - dt.timedelta(days=1),
         today=today,
         wait_days=wait,
         post_closed=closed,
         data_as_of=min(dates) if dates else None,
-        rules=visa.rules_for(event.country),
+        rules=rules,
     )
+    return result, facts
 
 
-def refresh(application, today):
-    """Store the current verdict and its dates on the application."""
-    result = assess_application(application, today)
-    application.verdict = result.verdict.value
-    application.verdict_details = {
+def missing_facts(application):
+    """What the applicant has not told us yet that the visa check needs."""
+    missing = []
+    if application.event_id is None:
+        missing.append("event")
+    if not application.passport_country:
+        missing.append("passport")
+    if not application.origin_country:
+        missing.append("origin")
+    return missing
+
+
+def details(application, today):
+    """The verdict and everything needed to explain it, as stored in `verdict_details`.
+    A staff member's recorded check, if any, decides the verdict; the computed one stays
+    in the details for comparison."""
+    result, facts = _assess(application, today)
+    return {
+        "computed": result.verdict.value,
         "requirement": result.requirement.value,
         "latest_appointment_date": _iso(result.latest_appointment_date),
         "latest_decision_date": _iso(result.latest_decision_date),
         "expected_appointment_date": _iso(result.expected_appointment_date),
+        "earliest_application_date": _iso(result.earliest_application_date),
         "data_as_of": _iso(result.data_as_of),
         "stale": result.stale,
         "reasons": list(result.reasons),
+        **facts,
     }
+
+
+def effective_verdict(application, computed):
+    return application.visa_check_verdict or computed
+
+
+def refresh(application, today):
+    """Store the current verdict and its details on the application."""
+    found = details(application, today)
+    application.verdict = effective_verdict(application, found["computed"])
+    application.verdict_details = found
     application.save(update_fields=["verdict", "verdict_details"])
-    return result
+    return found
 
 
 def _iso(day):

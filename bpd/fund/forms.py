@@ -3,11 +3,12 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from bpd.fund import money
+from bpd.fund import exports, money
 from bpd.fund.models import (
     TEXT_LIMIT,
     Application,
@@ -23,7 +24,9 @@ from bpd.members import choices
 from bpd.members.forms import LocationMixin
 from bpd.members.models import User
 from bpd.members.roles import Role
+from bpd.website import languages
 from bpd.website.forms import FastSelect, https_urls
+from bpd.website.templatetags.bpd import day_range
 
 DATES_BACK = dt.timedelta(days=366)
 DATES_AHEAD = dt.timedelta(days=5 * 366)
@@ -71,14 +74,43 @@ def lead_with_round_currency(form, round, name="currency"):
         form.initial[name] = round.currency
 
 
+class EventChoiceField(forms.ModelChoiceField):
+    """Events named with where and when, so two events of one name are told apart."""
+
+    def label_from_instance(self, event):
+        return event_label(event)
+
+
+def event_label(event):
+    """An event with where and when ("EuroPython — Prague, Czechia, 13 July 2027 …")."""
+    return _("%(name)s — %(city)s, %(country)s, %(dates)s") % {
+        "name": event.name,
+        "city": event.city,
+        "country": languages.country_name(event.country),
+        "dates": day_range(event.starts_on, event.ends_on),
+    }
+
+
+class ConsentForm(forms.Form):
+    """The last question before an application is submitted."""
+
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that Black Python Devs stores this application to decide on it, shares it with the reviewers of this round, and keeps it for the Fund's records. No passport number is asked for or stored."
+        ),
+        error_messages={"required": _("Agree to how we handle your data to submit.")},
+    )
+
+
 class ApplicationForm(LocationMixin, forms.ModelForm):
     """The leader's application; estimates are entered per covered item in their own currency."""
 
-    event_choice = forms.ModelChoiceField(
+    event_choice = EventChoiceField(
         label=_("Event"),
-        queryset=Event.objects.filter(listed=True),
+        queryset=Event.objects.none(),  # set per request: listed events not yet over
         required=False,
         empty_label=_("Not in the list: I will enter it below"),
+        help_text=_("Each event is shown with its city, country and dates."),
     )
     new_event_name = forms.CharField(label=_("Event name"), required=False, max_length=200)
     new_event_url = forms.URLField(label=_("Event website"), required=False, assume_scheme="https")
@@ -96,12 +128,6 @@ class ApplicationForm(LocationMixin, forms.ModelForm):
         label=_("Passport country"), required=False, widget=FastSelect
     )
     currency = currency_field(label=_("Currency of your estimates"))
-    consent = forms.BooleanField(
-        label=_(
-            "I agree that Black Python Devs stores this application to decide on it, shares it with the reviewers of this round, and keeps it for the Fund's records. No passport number is asked for or stored."
-        ),
-        required=False,
-    )
 
     purpose = long_text(_("What you will do at the event"), required=False)
     give_back = long_text(_("What you will bring back to your local community"), required=False)
@@ -117,6 +143,27 @@ class ApplicationForm(LocationMixin, forms.ModelForm):
         "purpose", "give_back", "event_grant", "event_grant_notes", "currency",
     ]  # fmt: skip
 
+    fieldsets = [
+        (_("The event"), "", ["event_choice"]),
+        (
+            _("Not in the list? Add the event"),
+            _("Only if you did not choose it above: its name, website, city, country and dates."),
+            ["new_event_name", "new_event_url", "new_event_city", "new_event_country",
+             "new_event_starts", "new_event_ends"],
+        ),
+        (
+            _("Where you travel from"),
+            _("With the event, these give the visa check."),
+            ["country", "city_name", "city_choice", "passport_country"],
+        ),
+        (_("Your plans"), "", ["purpose", "give_back", "event_grant", "event_grant_notes"]),
+        (
+            _("Your cost estimates"),
+            _("In one currency. Black Python Devs books and pays for these directly."),
+            ["currency"],  # and one estimate per item the round covers (see __init__)
+        ),
+    ]  # fmt: skip
+
     def __init__(self, *args, round, **kwargs):
         super().__init__(*args, **kwargs)
         self.round = round
@@ -126,6 +173,9 @@ class ApplicationForm(LocationMixin, forms.ModelForm):
         countries = [("", _("Choose a country")), *choices.countries()]
         self.fields["passport_country"].choices = countries
         self.fields["new_event_country"].choices = countries
+        self.fields["event_choice"].queryset = Event.objects.filter(
+            listed=True, ends_on__gte=timezone.localdate()
+        ).order_by("starts_on", "name")
         application = self.instance
         if not application.pk:
             self.initial["currency"] = round.currency  # not the model's default
@@ -137,7 +187,6 @@ class ApplicationForm(LocationMixin, forms.ModelForm):
                 else None,
                 country=application.origin_country,
                 passport_country=application.passport_country,
-                consent=application.consent_at is not None,
             )
             if application.event and not application.event.listed:
                 event = application.event
@@ -148,6 +197,9 @@ class ApplicationForm(LocationMixin, forms.ModelForm):
             if application.origin_city_id:
                 self.initial["city_name"] = application.origin_city.name
         existing = {c.category: c for c in application.costs.all()} if application.pk else {}
+        legend, hint, names = self.fieldsets[-1]
+        costs = [f"cost_{category}" for category in round.covered]
+        self.fieldsets = [*self.fieldsets[:-1], (legend, hint, [*names, *costs])]
         for category in round.covered:
             name = f"cost_{category}"
             self.fields[name] = forms.DecimalField(
@@ -217,7 +269,6 @@ class ApplicationForm(LocationMixin, forms.ModelForm):
             origin_country=data.get("country") or "",
             origin_city=getattr(self.instance, "city", None),
             passport_country=data.get("passport_country") or "",
-            consent=bool(data.get("consent")),
             costs=self.costs(),
         )
 
@@ -233,14 +284,11 @@ class AllocationOptionsForm(forms.Form):
         max_value=1000,
         required=False,
     )
-    exclude_not_feasible = forms.ChoiceField(choices=[("on", "on"), ("off", "off")], required=False)
 
     def options(self, round):
         valid = self.is_valid()
         cap = self.cleaned_data.get("max_per_country") if valid else None
-        exclude = self.cleaned_data.get("exclude_not_feasible") != "off" if valid else True
         return {
-            "exclude_not_feasible": exclude,
             "max_per_country": cap or round.max_per_country,
         }
 
@@ -272,6 +320,29 @@ class ReviewForm(forms.Form):
             c.pk: (self.cleaned_data[f"score_{c.pk}"], self.cleaned_data.get(f"note_{c.pk}", ""))
             for c in self.criteria
         }
+
+
+class VisaCheckForm(forms.Form):
+    """A staff member's own visa check: the verdict and where it comes from."""
+
+    verdict = forms.ChoiceField(
+        label=_("Verdict of your check"),
+        choices=[
+            ("feasible", _("feasible")),
+            ("at_risk", _("at risk")),
+            ("not_feasible", _("not feasible")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    source = forms.CharField(
+        label=_("Where the answer comes from"),
+        help_text=_(
+            "For example: the consulate's appointment page on a date, or the applicant's "
+            "valid visa you have seen. Kept with the check and in the audit log."
+        ),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ConflictForm(forms.Form):
@@ -342,7 +413,15 @@ class RoundForm(forms.ModelForm):
         fields = [
             "name", "slug", "description", "opens_at", "closes_at", "decision_date", "currency", "covered",
             "requires_leader", "max_per_country", "offer_reply_days", "min_reviews", "reviewers",
+            "signatory", "signatory_title",
         ]  # fmt: skip
+        help_texts = {
+            "signatory": _(
+                "An executor. Their name and role are printed on the funding letters issued from now "
+                "on; letters already issued keep theirs until they are re-issued."
+            ),
+            "signatory_title": _("For example “Executive Director”."),
+        }
         widgets = {
             "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
             "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -358,6 +437,17 @@ class RoundForm(forms.ModelForm):
         self.fields["reviewers"].label_from_instance = lambda u: (
             getattr(getattr(u, "profile", None), "display_name", "") or u.email
         )
+        # Only an executor signs the Fund's letters (staff hold the role too; see roles.py).
+        self.fields["signatory"].queryset = (
+            User.objects.filter(
+                Q(groups__name=Role.EXECUTOR) | Q(is_staff=True) | Q(is_superuser=True),
+                is_active=True,
+            )
+            .select_related("profile")
+            .order_by("profile__display_name", "email")
+            .distinct()
+        )
+        self.fields["signatory"].label_from_instance = self.fields["reviewers"].label_from_instance
         round = self.instance
         if round.pk:
             lead_with_round_currency(self, round)
@@ -379,6 +469,12 @@ class RoundForm(forms.ModelForm):
             self.add_error("closes_at", _("Applications must close after they open."))
         if not cleaned.get("covered"):
             self.add_error("covered", _("Choose what the round covers."))
+        if cleaned.get("signatory") and not cleaned.get("signatory_title"):
+            self.add_error(
+                "signatory_title", _("Enter the signatory's role as it should be printed.")
+            )
+        if cleaned.get("signatory_title") and not cleaned.get("signatory"):
+            self.add_error("signatory", _("Choose who signs the letters, or leave the role empty."))
         return cleaned
 
     def save(self, commit=True):
@@ -463,53 +559,132 @@ class BookingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if round is not None:
             lead_with_round_currency(self, round)
+        # A booking is cancelled from its row, where its refund and loss are recorded.
+        self.fields["status"].choices = [
+            c for c in self.fields["status"].choices if c[0] not in Booking.Status.CLOSED
+        ]
 
     def amount(self):
         return money.to_minor(self.cleaned_data["cost"], self.cleaned_data["currency"])
 
 
-class BookingStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"), choices=Booking.Status.choices)
-    refunded = forms.DecimalField(
-        label=_("Refund received"),
-        required=False,
+def refund_field(label, booking, currency, **kwargs):
+    """A refund of `booking` in the round's `currency` (major units): from nothing to its
+    price, with messages that say so."""
+    cost = booking.amount_in_round_currency if booking else None
+    messages = {"min_value": _("A refund cannot be negative."), **kwargs.pop("error_messages", {})}
+    if cost is not None:
+        messages["max_value"] = _("A refund cannot be more than the booking cost (%(cost)s).") % {
+            "cost": money.display(cost, currency)
+        }
+    return forms.DecimalField(
+        label=label,
         min_value=Decimal(0),
+        max_value=None if cost is None else money.to_major(cost, currency),
         max_digits=12,
         decimal_places=2,
+        error_messages=messages,
+        **kwargs,
     )
 
 
-class ReplyForm(forms.Form):
-    """The applicant's answer to an award: it must be said; nothing defaults to declining."""
+class BookingStatusForm(forms.Form):
+    """One booking's next status; the refund expected when a paid booking is cancelled, or
+    the refund received when it is marked refunded (round currency, major units)."""
 
+    status = forms.ChoiceField(
+        label=_("New status"),
+        choices=Booking.Status.choices,
+        error_messages={"required": _("Choose the status to move the booking to.")},
+    )
+
+    def __init__(self, *args, booking=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        currency = booking.application.round.currency if booking else None
+        self.fields["expected_refund"] = refund_field(
+            _("Refund expected"), booking, currency, required=False
+        )
+        self.fields["refunded"] = refund_field(
+            _("Refund received"), booking, currency, required=False
+        )
+
+
+def passport_name_field(help_text):
+    return forms.CharField(
+        label=_("Your name exactly as in your passport"),
+        max_length=Application._meta.get_field("passport_name").max_length,
+        help_text=help_text,
+        error_messages={"required": _("Enter your name exactly as in your passport.")},
+    )
+
+
+PASSPORT_NAME_HINT = _(
+    "It is printed on your funding letter, so write it as on your passport's photo page. "
+    "Only you and the Fund's staff see it."
+)
+
+
+class ReplyForm(forms.Form):
+    """The applicant's answer to an award: it must be said; nothing defaults to declining.
+    Accepting asks for the name exactly as in the passport, for the funding letter."""
+
+    passport_name = passport_name_field(
+        format_lazy("{} {}", PASSPORT_NAME_HINT, _("Not needed if you decline."))
+    )
     answer = forms.ChoiceField(
         choices=[("accept", _("Accept")), ("decline", _("Decline"))],
         error_messages={"required": _("Choose whether you accept or decline the award.")},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound and self.data.get("answer") == "decline":
+            self.fields["passport_name"].required = False
+
+
+class PassportNameForm(forms.Form):
+    """The passport name, asked once of those who accepted before it was asked on accepting."""
+
+    passport_name = passport_name_field(PASSPORT_NAME_HINT)
+
 
 class CancelAllForm(forms.Form):
-    """After a refused visa: the refund each open booking brought back (round currency)."""
+    """After a refused visa: the refund expected for each open booking that was paid (round
+    currency; a refundable booking's whole price unless changed). Open bookings not yet paid
+    (`unpaid`) are cancelled at no loss and ask nothing."""
 
     def __init__(self, *args, bookings, currency, **kwargs):
         super().__init__(*args, **kwargs)
         self.currency = currency
         self.bookings = [b for b in bookings if b.is_open]
-        for booking in self.bookings:
-            self.fields[f"refund_{booking.pk}"] = forms.DecimalField(
-                label=f"{booking.get_category_display()} — {booking.vendor}",
-                min_value=Decimal(0),
-                max_value=money.to_major(booking.amount_in_round_currency, currency),
-                max_digits=12,
-                decimal_places=2,
-                initial=0,
-                required=False,
+        self.paid = [b for b in self.bookings if b.was_paid]
+        self.unpaid = [b for b in self.bookings if not b.was_paid]
+        for booking in self.paid:
+            price = money.display(booking.amount_in_round_currency, currency)
+            self.fields[f"refund_{booking.pk}"] = refund_field(
+                format_lazy(
+                    _("{booking}: refund expected"),
+                    booking=f"{booking.get_category_display()} — {booking.vendor}",
+                ),
+                booking,
+                currency,
+                initial=exports.major(
+                    booking.amount_in_round_currency if booking.refundable else 0, currency
+                ),
+                help_text=(
+                    _("Paid %(price)s; refundable.")
+                    if booking.refundable
+                    else _("Paid %(price)s; not refundable.")
+                )
+                % {"price": price},
+                error_messages={"required": _("Enter the refund expected (0 if none).")},
             )
 
-    def refunds(self):
+    def expected_refunds(self):
+        """The refund expected per paid booking id (round currency, minor units)."""
         return {
-            b.pk: money.to_minor(self.cleaned_data.get(f"refund_{b.pk}") or 0, self.currency)
-            for b in self.bookings
+            b.pk: money.to_minor(self.cleaned_data[f"refund_{b.pk}"], self.currency)
+            for b in self.paid
         }
 
 

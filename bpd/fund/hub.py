@@ -4,7 +4,7 @@ waits for them (an offer to answer, reviews, decisions to release, trips to book
 Each function runs a fixed number of queries whatever the data size
 (tests/fund/test_hub.py holds them at two sizes)."""
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,12 +19,21 @@ S = Application.Status
 
 def tasks(user):
     now = timezone.now()
-    offers = (
+    # Offers to answer, and accepted awards whose letter waits for the passport name
+    # (accepted before it was asked for): one query for both.
+    replies = (
         Application.objects.owned_by(user)
-        .filter(status=S.OFFERED)
+        .filter(Q(status=S.OFFERED) | Q(status=S.ACCEPTED, passport_name=""))
         .select_related("round", "decision")
     )
-    for application in offers:
+    for application in replies:
+        if application.status == S.ACCEPTED:
+            yield Task(
+                text=_("Give your name as in your passport for your funding letter: %(round)s")
+                % {"round": application.round.name},
+                url=reverse("fund:application", args=[application.pk]) + "#letter-h",
+            )
+            continue
         yield Task(
             text=_("Reply to your award offer: %(round)s") % {"round": application.round.name},
             url=reverse("fund:application", args=[application.pk]),

@@ -95,6 +95,18 @@ class Round(models.Model):
         related_name="fund_rounds_reviewing",
         verbose_name=_("reviewers"),
     )
+    # Who signs the funding letters of this round (an executor), and their role as printed.
+    signatory = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("letters signed by"),
+    )
+    signatory_title = models.CharField(
+        _("signatory's role, as printed on letters"), max_length=120, blank=True
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = RoundQuerySet.as_manager()
@@ -217,6 +229,12 @@ class ApplicationQuerySet(models.QuerySet):
         executors, never their own application or one they declared a conflict on."""
         return self.filter(round__in=Round.objects.money_for(user)).not_conflicted_for(user)
 
+    def letters_handled_by(self, user):
+        """Accepted awards whose funding letter `user` may download, issue and re-issue: the
+        treasurer and executors, never for their own application or one they declared a
+        conflict on."""
+        return self.bookable_by(user).filter(status__in=Application.Status.TRAVELLING)
+
     def conflict_declarable_by(self, user):
         """Applications `user` may declare a conflict on: those they review or decide."""
         return self.filter(
@@ -315,6 +333,23 @@ class Application(models.Model):
     # round asks for. Empty: it may not.
     few_reviews_reason = models.CharField(max_length=500, blank=True)
     verdict_details = models.JSONField(default=dict, blank=True)
+    # A staff member's own visa check (audited): it resolves an "unknown" verdict, or
+    # overrides the computed one, and always says where its answer came from.
+    visa_check_verdict = models.CharField(max_length=20, blank=True)
+    visa_check_source = models.CharField(max_length=500, blank=True)
+    visa_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    visa_checked_at = models.DateTimeField(null=True, blank=True)
+    # The name exactly as in the passport, asked for once when the award is accepted and
+    # printed on the funding letter. Private: only the applicant and the Fund's staff.
+    passport_name = models.CharField(_("name as in your passport"), max_length=200, blank=True)
+    # Trip-report reminders sent after the event (one week, then three weeks).
+    report_reminders_sent = models.PositiveSmallIntegerField(default=0)
     # Visa outcome and trip, after an award.
     appointment_date = models.DateField(_("visa appointment date"), null=True, blank=True)
     visa_decision = models.CharField(
@@ -532,6 +567,7 @@ class Booking(models.Model):
         SPENDING = nonmember(frozenset({"booked", "used", "cancelled", "refunded"}))  # money left
         OPEN = nonmember(frozenset({"planned", "quoted", "booked"}))  # can still be cancelled
         CLOSED = nonmember(frozenset({"cancelled", "refunded"}))  # costs what was lost
+        PAID = nonmember(frozenset({"booked", "used"}))  # paid, and not cancelled
         FLOW = nonmember(
             {
                 "planned": ("quoted", "booked", "cancelled"),
@@ -557,6 +593,9 @@ class Booking(models.Model):
     amount_in_round_currency = models.BigIntegerField(editable=False)
     refundable = models.BooleanField(_("refundable"), default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    expected_refund = models.BigIntegerField(
+        default=0, help_text="Refund expected on cancellation, round currency minor units."
+    )
     refunded = models.BigIntegerField(
         default=0, help_text="Refund received, round currency minor units."
     )
@@ -574,10 +613,29 @@ class Booking(models.Model):
 
     @property
     def cost(self):
-        """What this booking uses of the budget: its price, or once cancelled what was lost."""
+        """What this booking uses of the budget: its price; once cancelled, what was paid and
+        has not come back. A refund counts only once received: until then the budget holds
+        the whole price, so money that may never return is never spent twice. A booking
+        cancelled before it was paid uses nothing."""
         if self.status in Booking.Status.CLOSED:
-            return self.loss
+            return self.amount_in_round_currency - self.refunded if self.was_paid else 0
         return self.amount_in_round_currency
+
+    @property
+    def was_paid(self):
+        """Whether BPD paid for it: booked or used, or it was when cancelled. A paid booking,
+        once cancelled, carries its loss and the refund expected or received (together its
+        price); one cancelled before it was paid carries none of them."""
+        if self.status in Booking.Status.CLOSED:
+            return bool(self.loss or self.expected_refund or self.refunded)
+        return self.status in Booking.Status.PAID
+
+    @property
+    def awaiting_refund(self):
+        """Cancelled after it was paid, a refund expected and not yet recorded as received."""
+        return (
+            self.status == Booking.Status.CANCELLED and self.was_paid and self.expected_refund > 0
+        )
 
     @property
     def is_open(self):
@@ -588,8 +646,34 @@ class Booking(models.Model):
         return self.status in Booking.Status.SPENDING
 
     def next_statuses(self):
-        """The statuses this booking may move to, as (value, label) pairs."""
-        return [(s, Booking.Status(s).label) for s in Booking.Status.FLOW[self.status]]
+        """The statuses this booking may move to, as (value, label) pairs: `Status.FLOW`, except
+        that a booking cancelled before it was paid has no refund to come."""
+        return [
+            (s, Booking.Status(s).label)
+            for s in Booking.Status.FLOW[self.status]
+            if s != Booking.Status.REFUNDED or self.was_paid
+        ]
+
+
+class FundingLetter(models.Model):
+    """One issued funding letter. Its reference lets a consulate check it is genuine; a
+    re-issued letter supersedes the earlier one (which then says so when checked)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="letters")
+    reference = models.CharField(max_length=40, unique=True)
+    issued_at = models.DateTimeField(default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    signatory_name = models.CharField(max_length=200, blank=True)
+    signatory_title = models.CharField(max_length=120, blank=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+
+    def __str__(self):
+        return self.reference
 
 
 class OutOfPocket(models.Model):

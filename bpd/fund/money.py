@@ -89,3 +89,15 @@ def display(minor, currency, language=None):
     return format_currency(
         to_major(minor, currency), currency, locale=language or languages.current()
     )
+
+
+def display_with_code(minor, currency, language=None):
+    """Minor units with the currency's code, digits in the reader's language: "USD 800.00",
+    "USD 800,00". For text read away from the site (the data download), where a bare "$"
+    could be any dollar."""
+    if minor is None:
+        return ""
+    return format_currency(
+        to_major(minor, currency), currency, format="¤¤ #,##0.00",
+        locale=language or languages.current(),
+    )  # fmt: skip

@@ -15,6 +15,20 @@ def decisions_released(decisions):
         )
 
 
+def submitted(application):
+    """The applicant's receipt: what they applied for and what happens next, with dates."""
+    mail.send(application.applicant, "fund/email/submitted", {"application": application})
+
+
+def report_reminder(application, number):
+    """The traveller's reminder to write their trip report (`number` 1 or 2)."""
+    mail.send(
+        application.applicant,
+        "fund/email/report_reminder",
+        {"application": application, "last": number >= 2},
+    )
+
+
 def promoted_from_waitlist(decision):
     mail.send(
         decision.application.applicant,

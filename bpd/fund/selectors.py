@@ -9,7 +9,16 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from bpd.fund import allocation, money
-from bpd.fund.models import Application, AwardItem, Category, Decision, Review, Round
+from bpd.fund.models import (
+    Application,
+    AwardItem,
+    Booking,
+    Category,
+    Decision,
+    FundingLetter,
+    Review,
+    Round,
+)
 from bpd.members.regions import region_of
 from bpd.members.roles import Role, has_role
 from bpd.website.languages import country_name
@@ -23,18 +32,29 @@ class ApplicationMoney:
     """One funded application's money, in the round's currency (minor units).
 
     award: what the decision promised; used: what its bookings use of the budget
-    (a booking's price, or once cancelled what was lost); committed: the larger of
-    the two (the award is promised even before anything is booked, and a booking
-    above the award commits the difference); spent: what has left BPD's account;
-    headroom: what can still be booked without committing new money.
+    (`Booking.cost`: a booking's price, or once cancelled what was paid and has not come
+    back); committed: the larger of the two (the award is promised even before anything
+    is booked, and a booking above the award commits the difference); spent: what has
+    left BPD's account and not come back; headroom: what can still be booked without
+    committing new money.
+
+    Refunds: `expected` is what cancelled paid bookings were expected to bring back,
+    `refunded` what did, `awaited` what is expected and not yet received. An awaited
+    refund is money not yet back: it stays in `used` and `spent` until it arrives, so
+    the budget can never be exceeded by counting on it. `lost` is the price less the
+    refund of every cancelled paid booking; `lost_provisional` is the part of it
+    reckoned on refunds still awaited (final once they are recorded as received).
     """
 
     application: Application
     award: int = 0
     used: int = 0
     spent: int = 0
+    expected: int = 0
     refunded: int = 0
+    awaited: int = 0
     lost: int = 0
+    lost_provisional: int = 0
     awarded_by_category: dict = field(default_factory=dict)
     spent_by_category: dict = field(default_factory=dict)
 
@@ -69,12 +89,24 @@ class RoundMoney:
         return sum(row.spent for row in self.rows)
 
     @property
+    def expected(self):
+        return sum(row.expected for row in self.rows)
+
+    @property
     def refunded(self):
         return sum(row.refunded for row in self.rows)
 
     @property
+    def awaited(self):
+        return sum(row.awaited for row in self.rows)
+
+    @property
     def lost(self):
         return sum(row.lost for row in self.rows)
+
+    @property
+    def lost_provisional(self):
+        return sum(row.lost_provisional for row in self.rows)
 
     @property
     def headroom(self):
@@ -99,6 +131,11 @@ def application_money(application):
             )
         row.refunded += booking.refunded
         row.lost += booking.loss
+        if booking.status in Booking.Status.CLOSED and booking.was_paid:
+            row.expected += booking.expected_refund
+        if booking.awaiting_refund:
+            row.awaited += booking.expected_refund
+            row.lost_provisional += booking.loss
     return row
 
 
@@ -175,7 +212,36 @@ def prior_awards(user):
     return Application.objects.filter(applicant=user, status__in=S.TRAVELLING)
 
 
-def submission_problems(application):
+# Verdicts an award may be released with; "unknown" needs a staff member's visa check.
+RELEASABLE_VERDICTS = frozenset({"feasible", "at_risk"})
+
+
+def staged_decisions(round, viewer):
+    """Decisions staged in `round` and not yet released, with their applications, among
+    those `viewer` may decide (never their own or one they declared a conflict on)."""
+    return (
+        Decision.objects.filter(
+            application__in=awaiting_decision(round, viewer).values("pk"),
+            released_at__isnull=True,
+        )
+        .select_related("application")
+        .order_by("application_id")
+    )
+
+
+def visa_unresolved(decisions):
+    """The staged awards whose visa check must be resolved before they are released."""
+    return [
+        d
+        for d in decisions
+        if d.outcome == "award" and d.application.verdict not in RELEASABLE_VERDICTS
+    ]
+
+
+def submission_problems(application, *, consent_needed=True):
+    """What stops `application` from being submitted, in the applicant's words. Without
+    `consent_needed` the answer is whether it can go to "check your answers" (where the
+    consent is asked for, last)."""
     problems = []
     round = application.round
     if round.requires_leader and not has_role(application.applicant, Role.LEADER):
@@ -190,7 +256,7 @@ def submission_problems(application):
         problems.append(_("Say what you will do there and what you will bring back."))
     if not application.costs.exists():
         problems.append(_("Estimate at least one cost."))
-    if application.consent_at is None:
+    if consent_needed and application.consent_at is None:
         problems.append(_("Agree to how we handle your data."))
     total = requested_total(application)
     if application.costs.exists() and total is None:
@@ -325,6 +391,10 @@ def round_report(round):
         "outcomes": dict(outcomes),
         "visas": dict(visas),
         "losses": figures.lost,
+        "losses_provisional": figures.lost_provisional,
+        "refunds_expected": figures.expected,
+        "refunded": figures.refunded,
+        "refunds_awaited": figures.awaited,
         "out_of_pocket_count": sum(
             1
             for row in figures.rows
@@ -355,10 +425,11 @@ def awaiting_decision(round, viewer):
     return committee_queryset(round, viewer).filter(status=S.SUBMITTED)
 
 
-def allocation_proposal(round, viewer, *, exclude_not_feasible=True, max_per_country=None):
+def allocation_proposal(round, viewer, *, max_per_country=None):
     """The proposal for the money left: the best-scored submitted applications that fit,
-    at most `max_per_country` per country, leaving out "not feasible" visas if asked and
-    those with fewer reviews than the round needs (unless an executor allowed one)."""
+    at most `max_per_country` per country, leaving out trips whose visa is not feasible
+    (nobody is approved for a trip they cannot make) and those with fewer reviews than
+    the round needs (unless an executor allowed one)."""
     left = round.budget - committed(round)
     rows = awaiting_decision(round, viewer).values_list(
         "pk", "requested_total", "score", "origin_country", "verdict", "review_count",
@@ -369,7 +440,7 @@ def allocation_proposal(round, viewer, *, exclude_not_feasible=True, max_per_cou
         for pk, total, score, country, verdict, reviews, allowed in rows
         if score is not None
         and total
-        and not (exclude_not_feasible and verdict == "not_feasible")
+        and verdict != "not_feasible"
         and (reviews >= round.min_reviews or allowed)
     ]
     return allocation.propose(candidates, left, max_per_country=max_per_country), left
@@ -402,3 +473,30 @@ def decision_initial(application):
     for category, amount in amounts.items():
         initial[f"award_{category}"] = money.to_major(amount, application.round.currency)
     return initial
+
+
+# Funding letters -----------------------------------------------------------
+
+
+def current_letter(application):
+    """The application's funding letter in force (None before one is issued): the newest
+    one not superseded."""
+    return application.letters.filter(superseded_at__isnull=True).first()
+
+
+def letters_of(application):
+    """Every letter issued for `application`, newest first, with who issued each."""
+    return application.letters.select_related("issued_by__profile")
+
+
+def letter_to_check(reference):
+    """The letter a public check asks about, by its reference as printed (case and the
+    spaces around it do not matter), or None. Letters of deleted accounts are gone."""
+    reference = (reference or "").strip().upper()
+    if not reference or len(reference) > FundingLetter._meta.get_field("reference").max_length:
+        return None
+    return (
+        FundingLetter.objects.filter(reference=reference, application__applicant__isnull=False)
+        .select_related("application__round", "application__event", "application__applicant")
+        .first()
+    )

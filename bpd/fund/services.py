@@ -6,6 +6,7 @@ Views only parse a form and call one of these.
 """
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from bpd.audit import services as audit
 from bpd.audit.verbs import Verb
-from bpd.fund import feasibility, imports, money, notifications, selectors
+from bpd.fund import feasibility, imports, letters, money, notifications, selectors
 from bpd.fund.models import (
     Application,
     AwardItem,
@@ -25,6 +26,7 @@ from bpd.fund.models import (
     Decision,
     Event,
     ExchangeRate,
+    FundingLetter,
     OutOfPocket,
     Review,
     Round,
@@ -171,7 +173,6 @@ class Draft:
     origin_country: str = ""
     origin_city: object = None
     passport_country: str = ""
-    consent: bool = False
     costs: dict = field(default_factory=dict)
 
 
@@ -209,7 +210,6 @@ def save_draft(*, round, applicant, draft, now=None):
         application.origin_country = draft.origin_country
         application.origin_city = draft.origin_city
         application.passport_country = draft.passport_country
-        application.consent_at = (application.consent_at or now) if draft.consent else None
         application.save()
         unused = own_event is not None and application.event_id != own_event.pk
         if unused and not Application.objects.filter(event=own_event).exists():
@@ -229,21 +229,17 @@ def save_draft(*, round, applicant, draft, now=None):
     return application
 
 
-def save_and_submit(*, round, applicant, draft, now=None):
-    """Save the draft and submit it, or neither: a refused submission keeps nothing of
-    this request (the applicant still has what they typed on the page)."""
-    with transaction.atomic():
-        application = save_draft(round=round, applicant=applicant, draft=draft, now=now)
-        return submit(application=application, actor=applicant, now=now)
-
-
-def submit(*, application, actor, now=None):
+def submit(*, application, actor, consent, now=None):
+    """Submit a draft. `consent` is the applicant's agreement to how the application is
+    handled, given on the "check your answers" page; without it nothing is submitted."""
     now = now or timezone.now()
     round = application.round
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         if not round.is_open(now):
             raise FundError(_("This round is not accepting applications now."))
+        if consent:
+            application.consent_at = application.consent_at or now
         problems = selectors.submission_problems(application)
         if problems:
             raise FundError(" ".join(problems))
@@ -258,6 +254,7 @@ def submit(*, application, actor, now=None):
             application, allowed={S.DRAFT}, to=S.SUBMITTED, actor=actor, verb=Verb.SUBMITTED
         )
         feasibility.refresh(application, today=now.date())
+        transaction.on_commit(lambda: notifications.submitted(application))
     return application
 
 
@@ -344,6 +341,45 @@ def submit_review(*, application, reviewer, scores, comment=""):
 # Deciding ------------------------------------------------------------------
 
 
+def record_visa_check(*, application, actor, verdict, source, now=None):
+    """A staff member's own visa check, with where the answer came from (an embassy's
+    page, the applicant's existing visa, a call to the consulate). It settles an
+    "unknown" verdict or overrides the computed one; the audit log keeps both."""
+    now = now or timezone.now()
+    source = (source or "").strip()
+    if verdict not in {"feasible", "at_risk", "not_feasible"}:
+        raise FundError(_("Choose the verdict of your check."))
+    if not source:
+        raise FundError(_("Say where the answer comes from: it is kept with the check."))
+    with transaction.atomic():
+        application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+        _refuse_own(application, actor)
+        if application.status not in S.IN_PLAY:
+            raise FundError(_("This application is no longer in play."))
+        before = application.verdict
+        application.visa_check_verdict = verdict
+        application.visa_check_source = source[:500]
+        application.visa_checked_by = actor
+        application.visa_checked_at = now
+        application.verdict = verdict
+        application.save(
+            update_fields=[
+                "visa_check_verdict", "visa_check_source", "visa_checked_by",
+                "visa_checked_at", "verdict",
+            ]
+        )  # fmt: skip
+        _log(
+            actor=actor,
+            verb=Verb.VISA_CHECKED,
+            application=application,
+            reason=source,
+            before={"verdict": before},
+            after={"verdict": verdict},
+            computed=(application.verdict_details or {}).get("computed", before),
+        )
+    return application
+
+
 def allow_few_reviews(*, application, actor, reason):
     """Let the proposal include `application` although it has fewer reviews than the round
     needs: an executor's call, with the reason recorded in the audit log."""
@@ -370,6 +406,16 @@ def stage_decision(*, application, outcome, actor, items=None, reason=""):
         raise FundError(_("This decision has already been released."))
     items = {k: int(v) for k, v in (items or {}).items() if v}
     if outcome == Decision.Outcome.AWARD:
+        # The stored verdict, not the caller's copy: a check may have changed it.
+        verdict = Application.objects.values_list("verdict", flat=True).get(pk=application.pk)
+        if verdict == "not_feasible":
+            raise FundError(
+                _(
+                    "The visa check says this trip is not feasible, and nobody is approved for "
+                    "a trip they cannot make. If you know better (for example, the applicant "
+                    "already holds a valid visa), record a visa check with its source first."
+                )
+            )
         if not items:
             raise FundError(_("An award needs at least one amount."))
         not_covered = set(items) - set(application.round.covered)
@@ -426,14 +472,14 @@ def _check_caps(application, total):
             )
 
 
-def stage_proposal(*, round, actor, exclude_not_feasible=True, max_per_country=None):
+def stage_proposal(*, round, actor, max_per_country=None):
     """Stage the allocation proposal: awards (at the applicants' estimates) for the chosen
     applications, the waiting list for the other scored ones. Decisions already staged are
     kept. Returns how many were staged."""
     with transaction.atomic():
         round = _lock_round(round)
         proposal, _left = selectors.allocation_proposal(
-            round, actor, exclude_not_feasible=exclude_not_feasible, max_per_country=max_per_country
+            round, actor, max_per_country=max_per_country
         )
         chosen = set(proposal.chosen)
         undecided = (
@@ -507,6 +553,16 @@ def release_decisions(*, round, actor, now=None):
                     "staged decisions: another executor must release them. Nothing was released."
                 )
             )
+        unresolved = selectors.visa_unresolved(staged)
+        if unresolved:
+            raise FundError(
+                _(
+                    "The visa check of these awards is not settled: %(numbers)s. Record a visa "
+                    "check with its source on each (or import wait times), or change the "
+                    "decision. Nothing was released."
+                )
+                % {"numbers": ", ".join(f"#{d.application_id}" for d in unresolved)}
+            )
         left = round.budget - selectors.committed(round)
         awards = [d for d in staged if d.outcome == Decision.Outcome.AWARD]
         if sum(d.total for d in awards) > left:
@@ -552,7 +608,10 @@ def release_decisions(*, round, actor, now=None):
     return staged
 
 
-def reply_to_offer(*, application, actor, accept, now=None):
+def reply_to_offer(*, application, actor, accept, passport_name="", now=None):
+    """Accept or decline an offered award. On acceptance, `passport_name` (the name exactly
+    as in the passport) is kept for the funding letter, which is issued there and then;
+    without it the letter waits until the name is given (`give_passport_name`)."""
     now = now or timezone.now()
     with transaction.atomic():
         application = (
@@ -575,6 +634,11 @@ def reply_to_offer(*, application, actor, accept, now=None):
                 actor=actor,
                 verb=Verb.OFFER_ACCEPTED,
             )
+            passport_name = _clean_passport_name(passport_name)
+            if passport_name:
+                application.passport_name = passport_name
+                application.save(update_fields=["passport_name", "updated_at"])
+                _issue_letter(application, actor=actor, now=now)
             return None
         _transition(
             application,
@@ -631,6 +695,8 @@ def offer_next_from_waitlist(*, round, actor, now=None):
             .order_by("waitlist_position")
         )
         for decision in waiting:
+            if decision.application.verdict not in selectors.RELEASABLE_VERDICTS:
+                continue  # never offered while its visa check is unsettled or negative
             if not decision.items.exists():
                 amounts = selectors.default_award_items(decision.application)
                 AwardItem.objects.bulk_create(
@@ -685,6 +751,12 @@ def add_booking(
     _refuse_own(application, actor)
     if amount < 0:
         raise FundError(_("A booking's cost cannot be negative."))
+    if status in Booking.Status.CLOSED:
+        # Cancelled or refunded only through `set_booking_status`, which records the refund
+        # and the loss; a booking born cancelled would have neither.
+        raise FundError(
+            _("Record the booking first, then cancel it, so its refund and loss are recorded.")
+        )
     rate = rate_for(application.round, currency)
     in_round = money.convert(amount, currency, rate, application.round.currency)
     with transaction.atomic():
@@ -720,9 +792,42 @@ def add_booking(
     return booking
 
 
-def set_booking_status(*, booking, status, actor, refunded=0, loss=None):
-    """Move a booking along `Booking.Status.FLOW`. On cancellation, money already paid and
-    not refunded is recorded as a loss (unless `loss` says otherwise)."""
+def _refund_within_cost(booking, amount):
+    """`amount` (round currency, minor units) if it is a refund this booking can bring back:
+    from nothing to its whole price. Anything else is refused, never trimmed to fit."""
+    if amount < 0:
+        raise FundError(_("A refund cannot be negative. Nothing was recorded."))
+    if amount > booking.amount_in_round_currency:
+        raise FundError(
+            _("A refund cannot be more than the booking cost (%(cost)s). Nothing was recorded.")
+            % {
+                "cost": money.display(
+                    booking.amount_in_round_currency, booking.application.round.currency
+                )
+            }
+        )
+    return amount
+
+
+def _money_state(booking):
+    return {
+        "status": booking.status,
+        "expected_refund": booking.expected_refund,
+        "refunded": booking.refunded,
+        "loss": booking.loss,
+    }
+
+
+def set_booking_status(*, booking, status, actor, expected_refund=None, refunded=None):
+    """Move a booking to one of the statuses it may move to (`Booking.next_statuses`).
+
+    Cancelling a paid booking records the refund expected (`expected_refund`; by default its
+    whole price if it is refundable, else nothing) and, provisionally, the loss: the price less
+    that refund. "Refunded" records the refund actually received (`refunded`, required) and the
+    final loss: the price less what came back. A booking cancelled before it was paid loses
+    nothing and has no refund. Amounts are in the round's currency (minor units), from nothing
+    to the booking's price; anything else is refused and nothing is written.
+    """
     with transaction.atomic():
         booking = (
             Booking.objects.select_for_update(of=("self",))
@@ -730,47 +835,72 @@ def set_booking_status(*, booking, status, actor, refunded=0, loss=None):
             .get(pk=booking.pk)
         )
         _refuse_own(booking.application, actor)
-        if status not in Booking.Status.FLOW[booking.status]:
+        if status not in {s for s, __ in booking.next_statuses()}:
             raise FundError(
                 _("A booking cannot go from “%(a)s” to “%(b)s”.")
                 % {"a": booking.get_status_display(), "b": Booking.Status(status).label}
             )
-        before = booking.status
-        paid = before in {"booked", "used"} or (before == "cancelled" and booking.loss > 0)
+        paid_and_cancelled = status == Booking.Status.CANCELLED and booking.was_paid
+        if (expected_refund and not paid_and_cancelled) or (
+            refunded and status != Booking.Status.REFUNDED
+        ):
+            # Never dropped in silence: the treasurer would believe it recorded.
+            raise FundError(
+                _(
+                    "Nothing was paid for this booking, so there is no refund to record. "
+                    "Nothing was recorded."
+                )
+                if not booking.was_paid
+                else _(
+                    "A refund is recorded only when a paid booking is cancelled (the refund "
+                    "expected) or marked refunded (the refund received). Nothing was recorded."
+                )
+            )
+        before = _money_state(booking)
+        price = booking.amount_in_round_currency
+        if paid_and_cancelled:
+            if expected_refund is None:
+                expected_refund = price if booking.refundable else 0
+            booking.expected_refund = _refund_within_cost(booking, expected_refund)
+            booking.loss = price - booking.expected_refund
+        elif status == Booking.Status.REFUNDED:
+            if refunded is None:
+                raise FundError(_("Enter the refund received. Nothing was recorded."))
+            booking.refunded = _refund_within_cost(booking, refunded)
+            booking.loss = price - booking.refunded
         booking.status = status
-        if status in Booking.Status.CLOSED:
-            refunded = min(max(0, refunded), booking.amount_in_round_currency)
-            booking.refunded = refunded
-            if loss is None:
-                loss = max(0, booking.amount_in_round_currency - refunded) if paid else 0
-            booking.loss = loss
-        booking.save(update_fields=["status", "refunded", "loss"])
+        booking.save(update_fields=["status", "expected_refund", "refunded", "loss"])
         _log(
             actor=actor,
             verb=Verb.BOOKING_STATUS,
             application=booking.application,
-            before={"status": before},
-            after={"status": status, "refunded": booking.refunded, "loss": booking.loss},
+            before=before,
+            after=_money_state(booking),
             booking=booking.pk,
+            currency=booking.application.round.currency,
         )
     return booking
 
 
-def cancel_after_refusal(*, application, actor, refunds):
-    """After a refused visa: cancel every open booking, recording refunds and losses.
+def cancel_after_refusal(*, application, actor, expected_refunds=None):
+    """After a refused visa: cancel every open booking, all or none.
 
-    `refunds` maps booking ids to the refund received (round currency, minor units).
+    `expected_refunds` maps the ids of paid bookings to the refund expected (round currency,
+    minor units; by default a refundable booking's whole price, else nothing): each is then
+    awaited, its loss provisional until the refund is recorded as received. A booking not yet
+    paid is cancelled at no loss.
     """
     if application.visa_decision != "refused":
         raise FundError(_("Bookings are cancelled this way only after a refused visa."))
+    expected_refunds = expected_refunds or {}
     with transaction.atomic():
         for booking in application.bookings.filter(status__in=Booking.Status.OPEN):
-            refund = min(int(refunds.get(booking.pk, 0)), booking.amount_in_round_currency)
-            booking = set_booking_status(
-                booking=booking, status="cancelled", actor=actor, refunded=refund
+            set_booking_status(
+                booking=booking,
+                status=Booking.Status.CANCELLED,
+                actor=actor,
+                expected_refund=expected_refunds.get(booking.pk),
             )
-            if refund:
-                set_booking_status(booking=booking, status="refunded", actor=actor, refunded=refund)
 
 
 def record_out_of_pocket(*, application, actor, description, amount, currency):
@@ -853,6 +983,35 @@ def submit_report(*, application, actor, summary, brought_back, people_reached=0
         )
 
 
+# Trip-report reminders: weeks after the event's last day, and how many were sent before.
+REPORT_REMINDERS = ((7, 0), (21, 1))
+
+
+def remind_trip_reports(*, today=None):
+    """Remind travellers who have not written their trip report, one and three weeks after
+    the event ended (not those whose visa was refused: they did not travel). Each reminder
+    is claimed with a conditional update, so two workers never send it twice."""
+    today = today or timezone.localdate()
+    sent = []
+    for days, before in REPORT_REMINDERS:
+        due = Application.objects.filter(
+            status=S.ACCEPTED,
+            report_reminders_sent=before,
+            event__ends_on__lte=today - dt.timedelta(days=days),
+        ).exclude(visa_decision="refused")
+        for pk in due.values_list("pk", flat=True):
+            claimed = Application.objects.filter(pk=pk, report_reminders_sent=before).update(
+                report_reminders_sent=before + 1
+            )
+            if claimed:
+                application = Application.objects.select_related("event", "applicant").get(pk=pk)
+                transaction.on_commit(
+                    lambda a=application, n=before + 1: notifications.report_reminder(a, n)
+                )
+                sent.append(pk)
+    return sent
+
+
 def import_wait_times(*, actor, content, kind, destination, as_of, source):
     """Load a file of consulate wait times, then refresh every live visa verdict.
     Raises `waittimes.WaitTimeError` (with the problems per line) and writes nothing on
@@ -885,3 +1044,122 @@ def refresh_verdicts(*, today=None):
         feasibility.refresh(application, today=today)
         count += 1
     return count
+
+
+# Funding letters -----------------------------------------------------------
+
+PASSPORT_NAME_LIMIT = Application._meta.get_field("passport_name").max_length
+# References: "BLOF-", the round's short name, "-", then a random token that makes them
+# unguessable (50 bits: a reference cannot be found by trying).
+REFERENCE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # base32, no 0/O or 1/I to confuse
+REFERENCE_TOKEN_LENGTH = 10
+
+
+def _clean_passport_name(value):
+    """The name with its spaces tidied (a passport has no double spaces), or ""."""
+    return " ".join((value or "").split())[:PASSPORT_NAME_LIMIT]
+
+
+def _new_reference(round):
+    limit = FundingLetter._meta.get_field("reference").max_length
+    room = limit - len("BLOF--") - REFERENCE_TOKEN_LENGTH
+    slug = round.slug.upper()[:room].strip("-_")
+    token = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_TOKEN_LENGTH))
+    return f"BLOF-{slug}-{token}"
+
+
+def _issue_letter(application, *, actor, now, verb=Verb.LETTER_ISSUED, before=None):
+    name, title = letters.signatory(application.round)
+    letter = FundingLetter.objects.create(
+        application=application,
+        reference=_new_reference(application.round),
+        issued_at=now,
+        issued_by=actor,
+        signatory_name=name,
+        signatory_title=title,
+    )
+    _log(
+        actor=actor,
+        verb=verb,
+        application=application,
+        before=before,
+        after={"reference": letter.reference},
+    )
+    return letter
+
+
+def _lock_for_letter(application):
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("round__signatory__profile")
+        .get(pk=application.pk)
+    )
+    if application.status not in S.TRAVELLING:
+        raise FundError(_("A funding letter is issued for an accepted award only."))
+    return application
+
+
+def give_passport_name(*, application, actor, passport_name, now=None):
+    """The applicant's name exactly as in their passport, given once after accepting (for
+    those who accepted before it was asked for); their funding letter is issued with it."""
+    now = now or timezone.now()
+    passport_name = _clean_passport_name(passport_name)
+    if not passport_name:
+        raise FundError(_("Enter your name exactly as in your passport."))
+    with transaction.atomic():
+        application = _lock_for_letter(application)
+        if application.applicant_id != actor.pk:
+            raise FundError(_("Only the applicant gives the name in their passport."))
+        if application.passport_name:
+            raise FundError(
+                _(
+                    "Your name as in your passport is already recorded. To correct it, write to the Fund."
+                )
+            )
+        application.passport_name = passport_name
+        application.save(update_fields=["passport_name", "updated_at"])
+        _log(actor=actor, verb=Verb.PASSPORT_NAME_GIVEN, application=application)
+        # A letter staff issued before the name was known printed the display name: it is
+        # replaced, so that no reference confirms a name other than the passport's.
+        _replace_letter(application, actor=actor, now=now)
+    return application
+
+
+def issue_letter(*, application, actor, now=None):
+    """The application's funding letter in force, issued now if it has none (signed by the
+    round's signatory as of now). Issuing again is `reissue_letter`."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        application = _lock_for_letter(application)
+        if application.applicant_id != actor.pk:
+            _refuse_own(application, actor)
+        return selectors.current_letter(application) or _issue_letter(
+            application, actor=actor, now=now
+        )
+
+
+def reissue_letter(*, application, actor, now=None):
+    """Replace the letter in force with a new one (a new reference, the round's signatory
+    as of now): the old reference then says, when checked, that it was superseded. The
+    Fund's staff do this, never for their own application."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        application = _lock_for_letter(application)
+        _refuse_own(application, actor)
+        return _replace_letter(application, actor=actor, now=now)
+
+
+def _replace_letter(application, *, actor, now):
+    """Supersede the letter in force, if any, and issue a new one (the caller holds the lock)."""
+    current = selectors.current_letter(application)
+    if current is None:
+        return _issue_letter(application, actor=actor, now=now)
+    current.superseded_at = now
+    current.save(update_fields=["superseded_at"])
+    return _issue_letter(
+        application,
+        actor=actor,
+        now=now,
+        verb=Verb.LETTER_REISSUED,
+        before={"reference": current.reference},
+    )

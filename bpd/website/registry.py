@@ -331,14 +331,27 @@ def next_scheduled_change() -> "dt.datetime | None":
 
 
 @dataclass(frozen=True)
+class Section:
+    """A titled part of the export written for people (data.md). `rows` are (label, text)
+    pairs or (label, text, rows under it) triples, already in the reader's words; a row
+    with only a text is a line of its own. `sections` sit under this one, a level down."""
+
+    title: str
+    rows: tuple | list = ()
+    sections: tuple | list = ()
+
+
+@dataclass(frozen=True)
 class PersonalData:
     """What an app holds about a member: `collect(user)` returns JSON-able data for
     "download my data"; `forget(user, published)` (optional) removes or anonymises it
-    before the account is deleted and returns a count for the log."""
+    before the account is deleted and returns a count for the log; `readable(data)`
+    (optional) writes what `collect` returned for people, as `Section`s."""
 
     name: str
     collect: Callable[[Any], Any]
     forget: Callable[[Any, str], Any] | None = None
+    readable: Callable[[Any], Iterable[Section]] | None = None
 
 
 _personal_data: dict[str, PersonalData] = {}
@@ -352,12 +365,18 @@ def add_personal_data(
     collect: Callable[[Any], Any],
     forget: Callable[[Any, str], Any] | None = None,
     models: dict[str, str] | None = None,
+    readable: Callable[[Any], Iterable[Section]] | None = None,
 ) -> None:
     """Register an app's part of a member's data export and account deletion. `models`
     names every model of the app that refers to a member, each with a sentence saying
     what export and deletion do with it (a test finds every such model by introspection
-    and fails on any that no app has named)."""
-    _personal_data[name] = PersonalData(name, collect, forget)
+    and fails on any that no app has named).
+
+    `readable(data)` gets what `collect` returned and gives it back for people, in the
+    reader's language and time zone (it runs inside the request): `Section`s with
+    labels instead of keys, names instead of codes, dates and money written out. Without
+    it, data.md shows the part under its app's name with its keys read as words."""
+    _personal_data[name] = PersonalData(name, collect, forget, readable)
     _handled_models.update(models or {})
 
 

@@ -29,6 +29,10 @@ def cells(anonymous, others, **roles):
 
 
 PUBLIC = cells(200, 200)
+# The profile editor's sections, each a page with its own form.
+PROFILE_SECTIONS = tuple(
+    f"members:edit_profile_{slug}" for slug in ("about", "where", "career", "links", "privacy")
+)
 MEMBERS_ONLY = cells(LOGIN, 200)
 EXECUTORS_ONLY = cells(LOGIN, 403, **dict.fromkeys(EXECUTORS, 200))
 MONEY = EXECUTORS_ONLY | dict.fromkeys(TREASURERS, 200)
@@ -53,11 +57,15 @@ GET = {
     "news:tag": PUBLIC,
     "news:detail": PUBLIC,
     "members:expertise": PUBLIC,
+    # Sample: a member listed in the expertise directory who takes messages.
+    "members:contact": PUBLIC,
+    "members:contact_sent": PUBLIC,
     "members:invite": PUBLIC,
     "members:demo_sign_in": PUBLIC,  # development only: settings.DEMO_SIGN_IN is on in tests
     "members:home": MEMBERS_ONLY,
     "members:onboarding": MEMBERS_ONLY,
     "members:edit_profile": MEMBERS_ONLY,
+    **dict.fromkeys(PROFILE_SECTIONS, MEMBERS_ONLY),
     "members:directory": MEMBERS_ONLY,
     "members:connections": MEMBERS_ONLY,
     "members:my_data": MEMBERS_ONLY,
@@ -106,6 +114,7 @@ GET = {
     "fund:stage_proposal": EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405),
     "fund:release": EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405),
     "fund:allow_few_reviews": EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405),
+    "fund:visa_check": EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405),
     "fund:wait_times": MONEY,
     "fund:money": MONEY,
     "fund:report": MONEY,
@@ -129,10 +138,20 @@ GET = {
     "fund:declare_conflict": POST_ONLY,
     "fund:application": OWN_APPLICATION,
     "fund:letter": OWN_APPLICATION,
+    # The Fund's staff download, issue and re-issue an accepted award's funding letter
+    # (sample: T1); anyone checks a letter by its reference (sample: T1's letter).
+    "fund:staff_letters": MONEY,
+    "fund:staff_letter_pdf": MONEY,
+    "fund:letter_check": PUBLIC,
+    "fund:passport_name": POST_ONLY,
+    "fund:submitted": OWN_APPLICATION,
     # Only leaders may apply; who has applied already is sent to their application.
     "fund:apply": cells(
         LOGIN, 403, leader=200, target=302, executor_applicant=302, treasurer_applicant=302
     ),
+    # The leader's complete draft in round-5 (the others who have applied elsewhere are
+    # not leaders: round-5 is for leaders only).
+    "fund:check_answers": cells(LOGIN, 403, leader=200),
     "fund:withdraw": POST_ONLY,
     "fund:reply": POST_ONLY,
     "fund:visa_outcome": POST_ONLY,
@@ -163,6 +182,7 @@ POST = {
     "fund:declare_conflict": cells(LOGIN, 404, reviewer=200, **dict.fromkeys(EXECUTORS, 200)),
     "fund:decide": EXECUTORS_ONLY | {"executor_applicant": 404},
     "fund:allow_few_reviews": EXECUTORS_ONLY | {"executor_applicant": 404},
+    "fund:visa_check": EXECUTORS_ONLY | {"executor_applicant": 404},
     "fund:stage_proposal": EXECUTORS_ONLY,
     "fund:release": EXECUTORS_ONLY,
     **dict.fromkeys(
@@ -177,6 +197,7 @@ POST = {
     ),
     "fund:withdraw": OWN_APPLICATION,
     "fund:reply": OWN_APPLICATION,
+    "fund:passport_name": OWN_APPLICATION,
     "fund:visa_outcome": OWN_APPLICATION,
     "fund:trip_report": OWN_APPLICATION,
 }
@@ -224,7 +245,7 @@ def _application(w):
     return {
         "event_choice": w.objects["event"].pk, "country": "NG", "passport_country": "NG",
         "purpose": "Posted", "give_back": "Posted", "event_grant": "not_applied",
-        "currency": "USD", "cost_flight": "500", "consent": "on",
+        "currency": "USD", "cost_flight": "500",
     }  # fmt: skip
 
 
@@ -260,7 +281,19 @@ class PageForm:
 # empty form. The label "" means the view's single form.
 ACTIONS = {
     "members:onboarding": {"": PageForm(display_name="Posted")},
-    "members:edit_profile": {"": PageForm(display_name="Posted")},
+    "members:edit_profile_about": {"": PageForm(display_name="Posted")},
+    "members:edit_profile_where": {"": PageForm(country="GH")},
+    "members:edit_profile_career": {"": PageForm(skill_level="expert")},
+    "members:edit_profile_links": {"": PageForm(website="https://example.com/posted")},
+    "members:edit_profile_privacy": {"": PageForm(links_visibility="3")},
+    "members:contact": {
+        "": lambda w: {
+            "sender_name": "Posted",
+            "sender_email": "posted@example.com",
+            "about": "speaker",
+            "message": "Posted",
+        }
+    },
     "members:delete_account": {"": lambda w: {"published": "remove", "confirm": "on"}},
     "members:staff_roles": {"": lambda w: {"roles": ["leader"], "reason": "posted"}},
     "members:staff_invite_revoke": {"": lambda w: {"confirm": "on"}},
@@ -292,7 +325,11 @@ ACTIONS = {
             description="Posted", **{"texts-0-language": "ha", "texts-0-description": "Posted"}
         )
     },
-    "fund:apply": {"save": _application, "submit": lambda w: _application(w) | {"submit": "1"}},
+    "fund:apply": {
+        "save": _application,
+        "continue": lambda w: _application(w) | {"continue": "1"},
+    },
+    "fund:check_answers": {"": lambda w: {"consent": "on", "submit": "1"}},
     "fund:review": {"": _review},
     "fund:declare_conflict": {"": lambda w: {"reason": "posted", "confirm": "on"}},
     "fund:decide": {
@@ -301,6 +338,7 @@ ACTIONS = {
     "fund:stage_proposal": {"": lambda w: {"confirm": "on"}},
     "fund:release": {"": lambda w: {"confirm": "on"}},
     "fund:allow_few_reviews": {"": lambda w: {"few_reviews_reason": "posted"}},
+    "fund:visa_check": {"": lambda w: {"verdict": "feasible", "source": "posted"}},
     "fund:money": {"": lambda w: {"currency": "GBP", "rate": "1.3", "as_of": _today()}},
     "fund:wait_times": {"": _wait_times},
     "fund:add_booking": {"": _booking},
@@ -314,9 +352,11 @@ ACTIONS = {
         }
     },
     "fund:reply": {
-        "accept": lambda w: {"answer": "accept"},
+        "accept": lambda w: {"answer": "accept", "passport_name": "Posted Name"},
         "decline": lambda w: {"answer": "decline"},
     },
+    "fund:passport_name": {"": lambda w: {"passport_name": "Posted Name"}},
+    "fund:staff_letters": {"": lambda w: {"confirm": "on"}},
     "fund:visa_outcome": {
         "": lambda w: {"appointment_date": _today(20), "visa_decision": "granted"}
     },
@@ -331,7 +371,8 @@ ACTIONS = {
 # POST writes nothing by design are listed in READ_ONLY_POST instead.
 WRITER = {
     "members:onboarding": "member",
-    "members:edit_profile": "member",
+    **dict.fromkeys(PROFILE_SECTIONS, "member"),
+    "members:contact": "anonymous",
     "members:delete_account": "member",
     "members:invite": "member",
     "members:connection_remove": "target",
@@ -343,12 +384,14 @@ WRITER = {
     "fund:manage": "executor",
     "fund:round_edit": "executor",
     "fund:apply": "leader",
+    "fund:check_answers": "leader",
     "fund:review": "reviewer",
     "fund:declare_conflict": "reviewer",
     "fund:decide": "executor",
     "fund:stage_proposal": "executor",
     "fund:release": "executor",
     "fund:allow_few_reviews": "executor",
+    "fund:visa_check": "executor",
     "fund:money": "treasurer",
     "fund:wait_times": "treasurer",
     "fund:add_booking": "treasurer",
@@ -358,6 +401,8 @@ WRITER = {
     "fund:settle": "treasurer",
     "fund:withdraw": "target",
     "fund:reply": "target",
+    "fund:passport_name": "target",
+    "fund:staff_letters": "treasurer",
     "fund:visa_outcome": "target",
     "fund:trip_report": "target",
 }
@@ -367,6 +412,7 @@ READ_ONLY_POST = {
     "robots", "sitemap", "favicon", "healthz", "ready", "^media/(?P<path>.*)$",
     "pages:home", "pages:detail", "news:index", "news:feed", "news:tag", "news:detail",
     "members:expertise", "members:home", "members:directory", "members:profile",
+    "members:edit_profile", "members:contact_sent",
     "members:connections", "members:connection_callback", "members:my_data",
     "members:staff_home", "members:staff_members", "members:staff_audit",
     "background:mail_and_jobs", "styleguide",
@@ -379,7 +425,8 @@ READ_ONLY_POST = {
     "account_request_login_code", "account_confirm_login_code",
     "account_email",  # adding an address waits in the session for its emailed code
     "fund:index", "fund:application", "fund:review_queue", "fund:committee", "fund:report",
-    "fund:letter", "fund:allocate", "fund:bookings",
+    "fund:staff_letter_pdf", "fund:letter_check",
+    "fund:letter", "fund:allocate", "fund:bookings", "fund:submitted",
 }  # fmt: skip
 
 
@@ -401,10 +448,10 @@ ANYWHERE = {"*"}
 FUND_STAFF = {
     "fund:manage", "fund:round_edit", "fund:allocate", "fund:decide", "fund:committee",
     "fund:bookings", "fund:money", "fund:report", "members:staff_audit", "admin:fund_*",
-    "admin/fund/*",
+    "admin/fund/*", "fund:staff_letters",
 }  # fmt: skip
 # Travellers agree, when applying, that the Fund's staff who book for them see their name.
-BOOKING_PAGES = {"fund:bookings", "fund:money"}
+BOOKING_PAGES = {"fund:bookings", "fund:money", "fund:staff_letters"}
 # Pages that record the executor's look at a member's private fields.
 RECORDING_PAGES = {
     "members:profile", "members:staff_members", "members:staff_roles",
@@ -455,6 +502,14 @@ MAY_SEE = {
     # A review of executor_applicant's own application (E1): Fund staff, except its
     # applicant, who never sees scores of their own application.
     "MARK-OWNREVIEW": {"executor": FUND_STAFF},
+    # The name as in the passport: its owner, those who book and issue the letter, and
+    # anyone checking the letter by its reference (the letter names them).
+    "MARK-PASSNAME": {
+        **{role: {"fund:letter_check"} for role in ROLES},
+        "target": ANYWHERE,
+        **dict.fromkeys(TREASURERS, BOOKING_PAGES | {"fund:letter_check"}),
+        **dict.fromkeys(EXECUTORS, FUND_STAFF | {"fund:letter_check"}),
+    },
 }
 
 # Where an entitled role must see a marker: proof that the markers are planted where
@@ -471,6 +526,10 @@ MUST_SEE = [
     ("treasurer", "fund:bookings", "MARK-VENDOR"),
     ("treasurer", "fund:bookings", "MARK-POCKET"),
     ("executor", "fund:decide", "MARK-OWNREVIEW"),
+    ("target", "fund:application", "MARK-PASSNAME"),
+    ("treasurer", "fund:bookings", "MARK-PASSNAME"),
+    ("treasurer", "fund:staff_letters", "MARK-PASSNAME"),
+    ("anonymous", "fund:letter_check", "MARK-PASSNAME"),
 ]
 
 

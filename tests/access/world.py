@@ -86,6 +86,7 @@ FUND_MARKERS = [
     "MARK-REPORT",
     "MARK-BROUGHT",
     "MARK-OWNREVIEW",
+    "MARK-PASSNAME",
 ]
 MARKERS = [*PROFILE_MARKERS, *FUND_MARKERS]
 
@@ -147,7 +148,14 @@ def _site(world):
     SiteSettings.objects.create()
     SocialLink.objects.create(network="github", url="https://github.com/BlackPythonDevs")
     TeamMemberFactory()
-    world.objects.update(page=page, post=post, tag=tag, invite=invite, failed_email=failed_email)
+    # Listed in the public expertise directory, and takes messages through the site.
+    expert = ProfileFactory(
+        display_name="Listed Expert", in_expertise_directory=True, expertise_kinds=["speaker"],
+        expertise_topics="Testing", name_visibility=Visibility.PUBLIC,
+    )  # fmt: skip
+    world.objects.update(
+        page=page, post=post, tag=tag, invite=invite, failed_email=failed_email, expert=expert
+    )
 
 
 def _fund(world):
@@ -167,6 +175,10 @@ def _fund(world):
         )  # fmt: skip
 
     round = new_round("round")
+    fund.Round.objects.filter(pk=round.pk).update(
+        signatory=users["executor"], signatory_title="Executive Director"
+    )
+    round.refresh_from_db()
     round.reviewers.add(*(users[r] for r in ("reviewer", "ex_reviewer", "reviewer2", "reviewer3")))
     criterion = fund.Criterion.objects.create(round=round, name="Impact", weight=1)
     fund.ExchangeRate.objects.create(round=round, currency="EUR", rate="1.1", as_of=today)
@@ -176,7 +188,7 @@ def _fund(world):
             "round": round, "applicant": applicant, "event": event, "origin_country": "ZW",
             "passport_country": "ZW", "purpose": "Talk", "give_back": "Meetup",
             "currency": "USD", "consent_at": now, "submitted_at": now,
-            "requested_total": 90_000, "status": status,
+            "requested_total": 90_000, "status": status, "verdict": "feasible",
         }  # fmt: skip
         application = fund.Application.objects.create(**fields | extra)
         fund.CostItem.objects.create(
@@ -205,6 +217,12 @@ def _fund(world):
     t1 = application(
         round, target, "accepted", purpose="MARK-PURPOSE", give_back="MARK-GIVEBACK",
         event_grant_notes="MARK-GRANTNOTES", visa_decision="refused",
+        passport_name="MARK-PASSNAME",
+    )  # fmt: skip
+    # Its funding letter, issued when the award was accepted.
+    letter = fund.FundingLetter.objects.create(
+        application=t1, reference="BLOF-ROUND-MATRIX2345", issued_by=target,
+        signatory_name="Signing Executor", signatory_title="Executive Director",
     )  # fmt: skip
     review(t1, users["reviewer"])
     review(t1, users["ex_reviewer"])  # reviewed before losing the role
@@ -245,6 +263,10 @@ def _fund(world):
     t3 = application(new_round("round-3"), target, "offered")
     decision(t3, offered_at=now, offer_deadline=now + dt.timedelta(days=10))
     t4 = application(new_round("round-4"), target, "submitted")
+    # The leader's complete draft, ready for "check your answers".
+    draft = application(
+        new_round("round-5"), users["leader"], "draft", consent_at=None, submitted_at=None
+    )
     fund.VisaDataset.objects.create(source="test", as_of=today, rows=0)
     fund.WaitTimeImport.objects.create(source="test", destination="US", as_of=today)
     # R1: the treasurer_applicant's own accepted award in the same round.
@@ -252,7 +274,7 @@ def _fund(world):
     decision(r1, offered_at=now, replied_at=now)
     world.objects.update(
         event=event, round=round, criterion=criterion, t1=t1, t2=t2, t3=t3, t4=t4, e1=e1,
-        x1=x1, r1=r1, booking=booking, pocket=pocket,
+        x1=x1, r1=r1, booking=booking, pocket=pocket, letter=letter, draft=draft,
     )  # fmt: skip
 
 
@@ -263,9 +285,9 @@ BY_ROUND = (
     "fund:report", "fund:review_queue", "fund:committee", "fund:apply",
 )  # fmt: skip
 BY_T1 = (
-    "fund:application", "fund:letter", "fund:review", "fund:declare_conflict", "fund:bookings",
+    "fund:application", "fund:letter", "fund:submitted", "fund:review", "fund:declare_conflict", "fund:bookings",
     "fund:add_booking", "fund:cancel_all", "fund:out_of_pocket", "fund:visa_outcome",
-    "fund:trip_report",
+    "fund:trip_report", "fund:staff_letters", "fund:staff_letter_pdf",
 )  # fmt: skip
 
 
@@ -279,6 +301,8 @@ def samples(world):
         "news:detail": {"slug": o["post"].slug},
         "^media/(?P<path>.*)$": {"path": "matrix/no-such-file.txt"},
         "members:profile": {"pk": target.profile.pk},
+        "members:contact": {"pk": o["expert"].pk},
+        "members:contact_sent": {"pk": o["expert"].pk},
         "members:invite": {"token": o["invite"].token},
         "members:connection_start": {"provider": "github"},
         "members:connection_callback": {"provider": "github"},
@@ -291,10 +315,14 @@ def samples(world):
         **{key: {"pk": o["t1"].pk} for key in BY_T1},
         "fund:booking_status": {"pk": o["booking"].pk},
         "fund:settle": {"pk": o["pocket"].pk},
+        "fund:check_answers": {"slug": o["draft"].round.slug},
         "fund:reply": {"pk": o["t3"].pk},  # offered
+        "fund:passport_name": {"pk": o["t2"].pk},  # completed, no passport name yet
+        "fund:letter_check": {"reference": o["letter"].reference},
         "fund:withdraw": {"pk": o["t4"].pk},  # submitted
         "fund:decide": {"pk": o["e1"].pk},  # executor_applicant's own
         "fund:allow_few_reviews": {"pk": o["e1"].pk},  # submitted, and theirs
+        "fund:visa_check": {"pk": o["e1"].pk},
     }
 
 
@@ -312,7 +340,7 @@ def fund_world(target_user, users):
     users = dict(users, target=target_user)
     for role in (
         "ex_reviewer", "executor_applicant", "treasurer_applicant", "reviewer2", "reviewer3",
-        "traveller",
+        "traveller", "leader",
     ):  # fmt: skip
         if role not in users:
             users[role] = _person(role)

@@ -63,6 +63,7 @@ NOT_PAGES = {
     "ready",
     "news:feed",
     "fund:letter",  # a PDF
+    "fund:staff_letter_pdf",  # a PDF
     "^media/(?P<path>.*)$",
 }
 # The admin is Django's own: its index shows that it is there and how it looks.
@@ -209,6 +210,7 @@ def demo_samples(personas):
     from bpd.fund.models import Application, Round
     from bpd.members import services as members
     from bpd.members.demo import demo_email
+    from bpd.members.models import Profile as ExpertProfile
     from bpd.members.models import User
     from bpd.members.roles import Role
     from bpd.news.models import Post
@@ -235,6 +237,9 @@ def demo_samples(personas):
         expires_at=timezone.now() + dt.timedelta(days=7),
     )
     paths = ContentPage.objects.filter(language="en").exclude(path="").order_by("path")
+    expert = ExpertProfile.objects.filter(
+        in_expertise_directory=True, name_visibility=3, contact_allowed=True
+    ).order_by("pk")[0]
     common = {
         "pages:detail": [{"path": path} for path in paths.values_list("path", flat=True)],
         "news:detail": {"slug": post.slug},
@@ -242,6 +247,8 @@ def demo_samples(personas):
         "members:invite": {"token": invite.token},
         "members:staff_invite_revoke": {"pk": invite.pk},
         "members:staff_roles": {"pk": users["member"].profile.pk},
+        "members:contact": {"pk": expert.pk},
+        "members:contact_sent": {"pk": expert.pk},
         **{
             key: {"slug": opened.slug}
             for key in ("fund:apply", "fund:review_queue", "fund:committee", "fund:allocate")
@@ -252,6 +259,8 @@ def demo_samples(personas):
         "fund:report": {"slug": decided.slug},
         "fund:application": {"pk": award.pk},
         "fund:bookings": {"pk": award.pk},
+        "fund:staff_letters": {"pk": award.pk},
+        "fund:letter_check": {"reference": award.letters.first().reference},
         "fund:review": {"pk": to_review.pk},
         "fund:decide": {"pk": to_decide.pk},
     }

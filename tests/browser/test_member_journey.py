@@ -46,11 +46,18 @@ def test_join_onboard_edit_and_visibility_seen_by_another_member(
     assert page.url.endswith("/members/")
     assert page.get_by_role("heading", name="Welcome, Efua Mensah").is_visible()
 
-    # She adds a bio and shares it with members, and makes her city visible to members.
+    # She adds a bio and shares it with members, and makes her city visible to members:
+    # the profile is an overview of short parts, each changed on its own page.
     page.get_by_role("link", name="Edit your profile and who sees it").first.click()
+    page.get_by_role("link", name="Change about you").click()
     page.get_by_label("Short bio").fill("I build data pipelines in Accra.")
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("Your changes to “About you” are saved.").is_visible()
+    assert page.get_by_text("I build data pipelines in Accra.").is_visible()
+    page.get_by_role("link", name="Change privacy").click()
     page.get_by_label("Who sees your city and time zone").select_option(label="Members")
     page.get_by_role("button", name="Save").click()
+    assert page.url.endswith("/members/profile/#privacy")
     profile = Profile.objects.get(user__email="efua@example.com")
     assert profile.city.name == "Accra"
     assert profile.time_zone == "Africa/Accra"
@@ -68,7 +75,7 @@ def test_join_onboard_edit_and_visibility_seen_by_another_member(
     assert other_page.get_by_text("Accra, Ghana").is_visible()
 
     # She hides her bio again ("only me"): Kwame no longer sees it, at once.
-    page.goto(base + "/members/profile/")
+    page.goto(base + "/members/profile/privacy/")
     page.get_by_label("Who sees your bio, roles, skills, level and languages").select_option(
         label="Only me"
     )

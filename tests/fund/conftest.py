@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from bpd.fund import services
-from bpd.fund.models import Criterion, Event, ExchangeRate, Round
+from bpd.fund.models import Application, Criterion, Event, ExchangeRate, Round
 from bpd.members.roles import Role
 from tests.factories import ProfileFactory, UserFactory
 
@@ -56,16 +56,18 @@ def draft(event, *, country="NG", currency="USD", costs=None):
     """What an applicant fills in, parsed, for `services.save_draft`."""
     return services.Draft(
         fields={"purpose": "Speak", "give_back": "Teach", "currency": currency},
-        listed_event=event, origin_country=country, passport_country=country, consent=True,
+        listed_event=event, origin_country=country, passport_country=country,
         costs=costs or {},
     )  # fmt: skip
 
 
 def make_application(
-    round, event, *, applicant=None, country="NG", costs=None, currency="USD", submit=True
-):
+    round, event, *, applicant=None, country="NG", costs=None, currency="USD", submit=True,
+    verdict="feasible",
+):  # fmt: skip
     """An application to `round` (submitted unless `submit` is false), by `applicant` or
-    by a new community leader."""
+    by a new community leader. Its visa check comes out `verdict` (most tests are not
+    about visa data; `None` keeps what the check computed from the data present)."""
     user = applicant
     if user is None:
         user = UserFactory(roles=[Role.LEADER])
@@ -74,7 +76,10 @@ def make_application(
         event, country=country, currency=currency, costs=costs or {"flight": 80_000, "visa": 20_000}
     ))  # fmt: skip
     if submit:
-        application = services.submit(application=application, actor=user)
+        application = services.submit(application=application, actor=user, consent=True)
+        if verdict is not None:
+            Application.objects.filter(pk=application.pk).update(verdict=verdict)
+            application.verdict = verdict
     return application
 
 
@@ -109,3 +114,31 @@ def leader_client(client, db):
     ProfileFactory(user=user)
     client.force_login(user)
     return client, user
+
+
+def make_booking(
+    application, treasurer, status="booked", *, paid=True, amount=10_000, refundable=False,
+    expected_refund=None, refunded=None, vendor="Air", category="flight",
+):  # fmt: skip
+    """A booking recorded as planned, then moved to `status` the way the treasurer does it.
+    Cancelled or refunded ones were booked (paid) first; `paid=False` cancels one that was
+    only quoted. `refunded` defaults to the refund expected."""
+    steps = {
+        "planned": [], "quoted": ["quoted"], "booked": ["booked"], "used": ["booked", "used"],
+        "cancelled": ["booked" if paid else "quoted", "cancelled"],
+        "refunded": ["booked", "cancelled", "refunded"],
+    }[status]  # fmt: skip
+    booking = services.add_booking(
+        application=application, actor=treasurer, category=category, vendor=vendor,
+        amount=amount, currency="USD", refundable=refundable,
+    )  # fmt: skip
+    for step in steps:
+        amounts = {}
+        if step == "cancelled" and paid:
+            amounts["expected_refund"] = expected_refund
+        if step == "refunded":
+            amounts["refunded"] = booking.expected_refund if refunded is None else refunded
+        booking = services.set_booking_status(
+            booking=booking, status=step, actor=treasurer, **amounts
+        )
+    return booking

@@ -1,11 +1,14 @@
-"""Issue 12 items 3 and 4 (part): visa steps only when a visa is needed; the trip report
-is asked for once the event is over."""
+"""Issue 12 items 3 and 4: visa steps only when a visa is needed; the trip report is asked
+for once the event is over, and reminded of one and three weeks later (a daily job)."""
 
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
-from bpd.fund import selectors
+from bpd.background import tasks
+from bpd.background.models import JobRun
+from bpd.fund import selectors, services
 from bpd.fund.models import Application
 from tests.fund.conftest import make_application
 from tests.fund.test_confirmations import accepted
@@ -56,3 +59,54 @@ def test_4_the_trip_report_is_asked_for_once_the_event_is_over(client, applicati
 
     after = client.get(page).text
     assert f'action="/fund/applications/{award.pk}/report/"' in after
+
+
+def _event_ended(award, days_ago):
+    event = award.event
+    event.starts_on = timezone.localdate() - dt.timedelta(days=days_ago + 3)
+    event.ends_on = timezone.localdate() - dt.timedelta(days=days_ago)
+    event.save()
+
+
+def test_4_the_recipient_is_reminded_one_and_three_weeks_after_the_event(
+    application, executor, mailoutbox, django_capture_on_commit_callbacks
+):
+    award = accepted(application, executor)
+
+    def run_daily_jobs():
+        with django_capture_on_commit_callbacks(execute=True):
+            tasks.every_day.call_local()
+        JobRun.objects.all().delete()  # the next "day" is a new slot
+
+    _event_ended(award, 6)
+    run_daily_jobs()
+    assert not [m for m in mailoutbox if "trip report" in m.subject]
+
+    _event_ended(award, 7)
+    run_daily_jobs()
+    run_daily_jobs()  # a second run the same week sends nothing more
+    assert len([m for m in mailoutbox if "trip report" in m.subject]) == 1
+
+    _event_ended(award, 21)
+    run_daily_jobs()
+    reminders = [m for m in mailoutbox if "trip report" in m.subject]
+    assert len(reminders) == 2
+    assert "last reminder" in reminders[1].body
+    assert f"/fund/applications/{award.pk}/" in reminders[1].body
+
+    _event_ended(award, 40)
+    run_daily_jobs()
+    assert len([m for m in mailoutbox if "trip report" in m.subject]) == 2
+
+
+def test_4_no_reminder_after_the_report_or_a_refused_visa(
+    application, executor, mailoutbox, django_capture_on_commit_callbacks
+):
+    award = accepted(application, executor)
+    Application.objects.filter(pk=award.pk).update(visa_decision="refused")
+    _event_ended(award, 8)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = services.remind_trip_reports()
+
+    assert sent == []

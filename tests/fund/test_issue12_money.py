@@ -8,7 +8,7 @@ import pytest
 
 from bpd.fund import services
 from bpd.fund.models import Booking
-from tests.fund.conftest import make_application
+from tests.fund.conftest import make_application, make_booking
 from tests.fund.test_one_rule_each import accepted
 
 # 11. Each booking row offers only the moves allowed from its status -------------------
@@ -19,7 +19,7 @@ def rows_by_booking(html):
     body = re.search(r"<tbody>(.*?)</tbody>", html, re.S).group(1)
     rows = {}
     for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
-        vendor = re.search(r"<td>V(\w+)", row).group(1)
+        vendor = re.search(r"<td>\s*V(\w+)", row).group(1)
         rows[vendor] = row
     return rows
 
@@ -31,33 +31,67 @@ def options(row):
 
 @pytest.fixture
 def every_status(fund_round, event, executor, treasurer):
-    """An accepted award with one booking in each status (vendor "V<status>")."""
+    """An accepted award with one booking in each status (vendor "V<status>"), each moved
+    there the way the treasurer does it (cancelled after it was paid), and one cancelled
+    before it was paid ("Vunpaid")."""
     application = accepted(make_application(fund_round, event), executor)
     for status in Booking.Status.values:
-        services.add_booking(
-            application=application, actor=treasurer, category="flight", vendor=f"V{status}",
-            amount=10_000, currency="USD", status=status,
-        )  # fmt: skip
+        make_booking(application, treasurer, status, vendor=f"V{status}", expected_refund=4_000)
+    make_booking(application, treasurer, "cancelled", paid=False, vendor="Vunpaid")
     return application
 
 
+# The moves each row offers besides cancelling (which has its own form and box).
+OFFERED = {
+    "planned": ["quoted", "booked"], "quoted": ["booked"], "booked": ["used"], "used": [],
+    "cancelled": ["refunded"], "refunded": [],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("status", Booking.Status)
 def test_11_each_row_shows_its_status_and_offers_only_the_moves_from_it(
+    client, every_status, treasurer, status
+):
+    client.force_login(treasurer)
+
+    rows = rows_by_booking(client.get(f"/fund/applications/{every_status.pk}/bookings/").text)
+
+    row = rows[status.value]
+    assert re.search(rf'<strong class="tag[^"]*">{status.label}</strong>', row)
+    assert options(row) == OFFERED[status]  # never the current status, never a step back
+    assert options(row) == [s for s in Booking.Status.FLOW[status] if s != "cancelled"]
+    assert ('name="status" value="cancelled"' in row) == (
+        "cancelled" in Booking.Status.FLOW[status]
+    )
+    if options(row):  # the control itself shows where the booking is, chosen
+        assert f'<option value="" selected>{status.label} (now)</option>' in row
+
+
+def test_11_a_booking_cancelled_before_it_was_paid_offers_no_refund(
     client, every_status, treasurer
 ):
     client.force_login(treasurer)
 
     rows = rows_by_booking(client.get(f"/fund/applications/{every_status.pk}/bookings/").text)
 
-    for status in Booking.Status.values:
-        row = rows[status]
-        label = Booking.Status(status).label
-        assert re.search(rf'<strong class="tag[^"]*">{label}</strong>', row)
-        allowed = [s for s in Booking.Status.FLOW[status] if s != "cancelled"]
-        assert options(row) == allowed, status  # never the current status, never a step back
-        assert ('name="status" value="cancelled"' in row) == (
-            "cancelled" in Booking.Status.FLOW[status]
-        )
-    assert options(rows["cancelled"]) == ["refunded"]  # not "Planned": no way back
+    assert options(rows["unpaid"]) == []
+    assert "<form" not in rows["unpaid"]
+    assert "Not paid: no loss" in rows["unpaid"]
+    assert options(rows["cancelled"]) == ["refunded"]  # paid: its refund is still to come
+
+
+def test_11_every_offered_move_is_one_the_service_makes(every_status, treasurer):
+    for booking in every_status.bookings.all():
+        for status, __ in booking.next_statuses():
+            moved = services.set_booking_status(
+                booking=Booking.objects.get(pk=booking.pk), status=status, actor=treasurer,
+                **({"refunded": 0} if status == "refunded" else {}),
+            )  # fmt: skip
+            assert moved.status == status
+            Booking.objects.filter(pk=booking.pk).update(
+                status=booking.status, expected_refund=booking.expected_refund,
+                refunded=booking.refunded, loss=booking.loss,
+            )  # fmt: skip
 
 
 def test_11_rows_with_no_move_left_have_no_control(client, every_status, treasurer):
@@ -82,7 +116,7 @@ def test_11_refund_box_only_where_the_move_records_a_refund(client, every_status
 
 
 def test_11_a_cancelled_booking_cannot_go_back_to_planned(client, every_status, treasurer):
-    booking = every_status.bookings.get(status="cancelled")
+    booking = every_status.bookings.get(vendor="Vcancelled")
     client.force_login(treasurer)
 
     response = client.post(

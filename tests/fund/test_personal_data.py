@@ -37,6 +37,9 @@ def test_7_8_every_model_that_refers_to_a_member_is_handled():
 @pytest.fixture
 def travelled(fund_round, event, executor, treasurer):
     application = make_application(fund_round, event)
+    services.record_visa_check(
+        application=application, actor=executor, verdict="feasible", source="Consulate page"
+    )  # an award is released only once its visa check is settled
     services.stage_decision(
         application=application, outcome="award", items={"flight": 80_000}, actor=executor
     )

@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from bpd.fund.forms import ApplicationForm, WaitTimeImportForm
 from bpd.fund.models import Application, Round
 from bpd.members import choices
-from bpd.members.forms import DirectoryFilterForm, OnboardingForm, ProfileForm
+from bpd.members.forms import DirectoryFilterForm, OnboardingForm, WhereForm
 from bpd.members.models import Profile
 from bpd.members.regions import DATA
 from bpd.website.languages import sort_key
@@ -109,7 +109,7 @@ def first_option(form, name):
 @pytest.mark.parametrize(
     ("make_form", "name"),
     [
-        (lambda: ProfileForm(instance=Profile()), "country"),
+        (lambda: WhereForm(instance=Profile()), "country"),
         (lambda: OnboardingForm(instance=Profile()), "country"),
         (lambda: WaitTimeImportForm(), "destination"),
     ],

@@ -56,7 +56,9 @@ def test_city_label_shows_the_region_code_where_no_name_ships_offline(db):
 def test_city_candidates_are_labelled_and_biggest_first(signed_in, springfields):
     client, _profile = signed_in
 
-    response = client.post("/members/profile/", form_data(country="US", city_name="Springfield"))
+    response = client.post(
+        "/members/profile/where/", form_data("where", country="US", city_name="Springfield")
+    )
 
     page = response.content.decode()
     missouri = page.index("Springfield, Missouri, United States · 170,000")
@@ -68,7 +70,9 @@ def test_city_candidates_are_labelled_and_biggest_first(signed_in, springfields)
 def test_city_candidates_are_not_preselected(signed_in, springfields):
     client, _profile = signed_in
 
-    response = client.post("/members/profile/", form_data(country="US", city_name="Springfield"))
+    response = client.post(
+        "/members/profile/where/", form_data("where", country="US", city_name="Springfield")
+    )
 
     offered = city_inputs(response.content.decode())
     assert {value for value, _checked in offered} == {str(c.pk) for c in springfields}
@@ -79,7 +83,8 @@ def test_city_not_chosen_among_several_is_an_error_in_the_readers_language(signe
     client, profile = signed_in
 
     response = client.post(
-        "/fr/members/profile/", form_data(country="US", city_name="Springfield", city_choice="")
+        "/fr/members/profile/where/",
+        form_data("where", country="US", city_name="Springfield", city_choice=""),
     )
 
     assert response.status_code == 200
@@ -93,8 +98,8 @@ def test_city_chosen_among_several_is_saved(signed_in, springfields):
     illinois, _missouri = springfields
 
     response = client.post(
-        "/members/profile/",
-        form_data(country="US", city_name="Springfield", city_choice=illinois.pk),
+        "/members/profile/where/",
+        form_data("where", country="US", city_name="Springfield", city_choice=illinois.pk),
     )
 
     assert response.status_code == 302
@@ -109,8 +114,8 @@ def test_city_pick_costs_one_gazetteer_query(signed_in, springfields):
 
     with CaptureQueriesContext(connection) as captured:
         client.post(
-            "/members/profile/",
-            form_data(country="US", city_name="Springfield", city_choice=illinois.pk),
+            "/members/profile/where/",
+            form_data("where", country="US", city_name="Springfield", city_choice=illinois.pk),
         )
 
     city_queries = [q["sql"] for q in captured if 'FROM "members_city"' in q["sql"]]
@@ -123,7 +128,7 @@ def test_saved_city_is_ticked_among_its_namesakes(signed_in, springfields):
     profile.city, profile.country = illinois, "US"
     profile.save()
 
-    page = client.get("/members/profile/").content.decode()
+    page = client.get("/members/profile/where/").content.decode()
 
     assert sorted(city_inputs(page)) == sorted(
         [(str(illinois.pk), True), (str(missouri.pk), False)]
@@ -136,7 +141,9 @@ def test_saved_city_is_kept_when_its_name_is_sent_back_unchanged(signed_in, spri
     profile.city, profile.country = illinois, "US"
     profile.save()
 
-    response = client.post("/members/profile/", form_data(country="US", city_name="Springfield"))
+    response = client.post(
+        "/members/profile/where/", form_data("where", country="US", city_name="Springfield")
+    )
 
     assert response.status_code == 302
     profile.refresh_from_db()
@@ -147,7 +154,9 @@ def test_single_matching_city_is_chosen_without_a_question(signed_in, springfiel
     client, profile = signed_in
     nairobi = CityFactory(name="Nairobi", country="KE", timezone="Africa/Nairobi")
 
-    response = client.post("/members/profile/", form_data(country="", city_name="nairob"))
+    response = client.post(
+        "/members/profile/where/", form_data("where", country="", city_name="nairob")
+    )
 
     assert response.status_code == 302
     profile.refresh_from_db()

@@ -2,7 +2,7 @@ import io
 import json
 import zipfile
 
-from bpd.members.forms import ProfileForm
+from bpd.members.forms import LinksForm
 from bpd.members.models import Connection
 from bpd.members.visibility import Visibility
 from bpd.website import registry
@@ -45,7 +45,8 @@ def test_readable_export_titles_sections_by_label_not_code_name(client, db):
     assert "## fund_applications" not in readable
     for part in registry.personal_data():
         assert f"## {part.name}" not in headings
-    assert "## Black Leadership Opportunity Fund" in headings
+    assert "## Your applications to the Black Leadership Opportunity Fund" in headings
+    assert "## Emails we sent you" in headings
 
 
 def test_readable_export_writes_dates_and_choices_out(client, db):
@@ -129,7 +130,7 @@ def test_profile_form_link_without_scheme_gets_https(db):
         "website": "example.com",
     }
 
-    form = ProfileForm(form_data(**links), instance=profile)
+    form = LinksForm(form_data("links", **links), instance=profile)
 
     assert form.is_valid(), form.errors
     assert form.cleaned_data["github"] == "https://github.com/name"
@@ -141,7 +142,7 @@ def test_profile_form_link_without_scheme_gets_https(db):
 def test_saving_a_link_without_scheme_stores_https(signed_in):
     client, profile = signed_in
 
-    response = client.post("/members/profile/", form_data(github="github.com/name"))
+    response = client.post("/members/profile/links/", form_data("links", github="github.com/name"))
 
     assert response.status_code == 302
     profile.refresh_from_db()

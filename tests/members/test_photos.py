@@ -23,7 +23,7 @@ def jpeg_with_gps(size=(800, 600)):
 
 def upload(client, content, name="me at home in Accra.jpg", **extra):
     photo = SimpleUploadedFile(name, content, content_type="image/jpeg")
-    return client.post("/members/profile/", form_data(photo=photo, **extra))
+    return client.post("/members/profile/about/", form_data("about", photo=photo, **extra))
 
 
 def test_5_only_a_small_copy_is_kept_without_metadata_or_a_guessable_name(signed_in, settings):
@@ -61,7 +61,7 @@ def test_5_replacing_or_removing_a_photo_deletes_the_old_file(
     assert second.exists()
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/members/profile/", form_data(remove_photo="on"))
+        client.post("/members/profile/about/", form_data("about", remove_photo="on"))
     profile.refresh_from_db()
     assert not profile.photo_small
     assert not second.exists()
@@ -71,13 +71,14 @@ def test_5_a_narrower_audience_moves_the_photo_to_a_new_address(
     signed_in, settings, django_capture_on_commit_callbacks
 ):
     client, profile = signed_in
+    client.post("/members/profile/privacy/", form_data("privacy", name_visibility=3))
     with django_capture_on_commit_callbacks(execute=True):
-        upload(client, jpeg_with_gps(), name_visibility=3)
+        upload(client, jpeg_with_gps())
     profile.refresh_from_db()
     public_address = profile.photo_small.name
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/members/profile/", form_data(name_visibility=2))
+        client.post("/members/profile/privacy/", form_data("privacy", name_visibility=2))
 
     profile.refresh_from_db()
     assert profile.photo_small.name != public_address

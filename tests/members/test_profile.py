@@ -8,27 +8,38 @@ from bpd.members import gazetteer
 from bpd.members.models import City
 from tests.factories import CityFactory, UserFactory
 
-
-def form_data(**overrides):
-    data = {
-        "display_name": "Me",
-        "country": "NG",
+# What each section of the profile editor needs to be saved (/members/profile/<section>/).
+SECTION_DATA = {
+    "about": {"display_name": "Me"},
+    "where": {"country": "NG"},
+    "career": {},
+    "links": {},
+    "privacy": {
         "name_visibility": 2,
         "location_visibility": 2,
         "city_visibility": 0,
         "about_visibility": 2,
         "career_visibility": 1,
         "links_visibility": 2,
-    }
-    data.update(overrides)
-    return data
+        "contact_allowed": "on",
+    },
+}
+
+
+def form_data(section, **overrides):
+    """A valid post of one section of the profile, with `overrides`."""
+    return {**SECTION_DATA[section], **overrides}
+
+
+def post_section(client, section, prefix="", **overrides):
+    return client.post(f"{prefix}/members/profile/{section}/", form_data(section, **overrides))
 
 
 def test_choosing_a_city_sets_country_and_time_zone(signed_in):
     client, profile = signed_in
     CityFactory(name="Nairobi", country="KE", timezone="Africa/Nairobi")
 
-    response = client.post("/members/profile/", form_data(country="", city_name="nairobi"))
+    response = post_section(client, "where", country="", city_name="nairobi")
 
     assert response.status_code == 302
     profile.refresh_from_db()
@@ -42,12 +53,12 @@ def test_ambiguous_city_asks_which_one(signed_in):
     first = CityFactory(name="Springfield", country="US", timezone="America/Chicago")
     CityFactory(name="Springfield", country="US", timezone="America/New_York", population=10)
 
-    response = client.post("/members/profile/", form_data(country="US", city_name="Springfield"))
+    response = post_section(client, "where", country="US", city_name="Springfield")
 
     assert response.status_code == 200
     assert "Several cities match" in response.text
-    response = client.post(
-        "/members/profile/", form_data(country="US", city_name="Springfield", city_choice=first.pk)
+    response = post_section(
+        client, "where", country="US", city_name="Springfield", city_choice=first.pk
     )
     assert response.status_code == 302
     profile.refresh_from_db()
@@ -57,7 +68,7 @@ def test_ambiguous_city_asks_which_one(signed_in):
 def test_unknown_city_is_a_clear_error(signed_in):
     client, _profile = signed_in
 
-    response = client.post("/members/profile/", form_data(city_name="Atlantis"))
+    response = post_section(client, "where", city_name="Atlantis")
 
     assert "We could not find that city" in response.text
 
@@ -67,12 +78,8 @@ def test_skills_and_photo_are_saved_and_photo_resized(signed_in):
     buffer = BytesIO()
     Image.new("RGB", (900, 600), (10, 200, 30)).save(buffer, "PNG")
 
-    client.post(
-        "/members/profile/",
-        form_data(
-            skills="Django, pandas , ", photo=SimpleUploadedFile("me.png", buffer.getvalue())
-        ),
-    )
+    post_section(client, "career", skills="Django, pandas , ")
+    post_section(client, "about", photo=SimpleUploadedFile("me.png", buffer.getvalue()))
 
     profile.refresh_from_db()
     assert sorted(profile.skills.values_list("name", flat=True)) == ["Django", "pandas"]
@@ -84,7 +91,7 @@ def test_skills_and_photo_are_saved_and_photo_resized(signed_in):
 def test_expertise_directory_needs_public_name_and_topics(signed_in):
     client, _profile = signed_in
 
-    response = client.post("/members/profile/", form_data(in_expertise_directory="on"))
+    response = post_section(client, "career", in_expertise_directory="on")
 
     assert "make your name public" in response.text
     assert "Say what you can talk or write about" in response.text
@@ -93,7 +100,7 @@ def test_expertise_directory_needs_public_name_and_topics(signed_in):
 def test_bad_time_zone_is_rejected(signed_in):
     client, _profile = signed_in
 
-    response = client.post("/members/profile/", form_data(time_zone="Mars/Olympus"))
+    response = post_section(client, "where", time_zone="Mars/Olympus")
 
     assert "Unknown time zone" in response.text
 
@@ -143,7 +150,7 @@ def test_onboarding_requires_a_name(client, db):
 def test_12_names_must_be_visible_and_short(signed_in, name, message):
     client, profile = signed_in
 
-    response = client.post("/members/profile/", form_data(display_name=name))
+    response = post_section(client, "about", display_name=name)
 
     assert message in response.text
     profile.refresh_from_db()
@@ -153,7 +160,7 @@ def test_12_names_must_be_visible_and_short(signed_in, name, message):
 def test_12_names_lose_direction_overrides_and_are_normalised(signed_in):
     client, profile = signed_in
 
-    client.post("/members/profile/", form_data(display_name="Ame\u0301lie \u202eNwosu"))
+    post_section(client, "about", display_name="Ame\u0301lie \u202eNwosu")
 
     profile.refresh_from_db()
     assert profile.display_name == "Amélie Nwosu"
@@ -165,8 +172,8 @@ def test_12_a_nul_in_the_location_gets_a_message_not_a_500(signed_in, field):
     is sent: the city search ran on the raw value before the form had checked it."""
     client, profile = signed_in
 
-    data = form_data(city_name="Lagos") | {field: "La\x00"}
-    response = client.post("/members/profile/", data)
+    data = form_data("where", city_name="Lagos") | {field: "La\x00"}
+    response = client.post("/members/profile/where/", data)
 
     assert response.status_code == 200
     assert 'class="field-error"' in response.text

@@ -119,7 +119,9 @@ def test_a_hidden_name_disappears_from_every_worker(shape):
     viewer, hana = shape.browser("viewer"), shape.browser("hana")
     check_all(shape, viewer, "/members/directory/", lambda r: "Hana Visible-Name" in r.text)
 
-    response = hana.submit("/members/profile/", {"name_visibility": "0"}, having="name_visibility")
+    response = hana.submit(
+        "/members/profile/privacy/", {"name_visibility": "0"}, having="name_visibility"
+    )
     assert response.status == 302, response.text[-3000:]
 
     check_all(

@@ -5,9 +5,12 @@ no view writes a model itself. One module per audience."""
 from bpd.fund.views.applicants import (  # noqa: F401
     application_detail,
     apply,
+    check_answers,
     index,
     letter,
+    passport_name,
     reply,
+    submitted,
     trip_report,
     visa_outcome,
     withdraw,
@@ -20,7 +23,9 @@ from bpd.fund.views.deciding import (  # noqa: F401
     release,
     round_edit,
     stage_proposal,
+    visa_check,
 )
+from bpd.fund.views.letters import letter_check, staff_letter_pdf, staff_letters  # noqa: F401
 from bpd.fund.views.money import (  # noqa: F401
     add_booking,
     booking_status,

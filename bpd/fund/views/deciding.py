@@ -16,6 +16,7 @@ from bpd.fund.forms import (
     FewReviewsForm,
     RoundForm,
     RoundTextFormSet,
+    VisaCheckForm,
 )
 from bpd.fund.models import (
     Application,
@@ -108,7 +109,7 @@ def _allocate_page(request, round, stage_confirm=None, release_confirm=None):
         "staged_awards": selectors.staged_awards_total(round),
         "options_form": options_form,
         "cap": options["max_per_country"],
-        "exclude_not_feasible": options["exclude_not_feasible"],
+        "unsettled": selectors.visa_unresolved(selectors.staged_decisions(round, request.user)),
         "stage_confirm_form": stage_confirm or stage_confirm_form(),
         # Pages link to the allocation page itself, also when a refused stage or
         # release shows it at their own address (which answers POST only).
@@ -169,7 +170,9 @@ def stage_decision_confirm_form(data=None):
     )
 
 
-def decide_page(request, application, form=None, confirm=None, conflict=None, few=None):
+def decide_page(
+    request, application, form=None, confirm=None, conflict=None, few=None, visa_check=None
+):
     """The decide page; after a refused decision or conflict it comes back with the
     bound forms, so their errors show."""
     reviews = application.reviews.filter(submitted_at__isnull=False).count()
@@ -189,6 +192,8 @@ def decide_page(request, application, form=None, confirm=None, conflict=None, fe
         "reviews": reviews,
         "too_few_reviews": reviews < application.round.min_reviews,
         "few_reviews_form": few or FewReviewsForm(),
+        "visa_check_form": visa_check or VisaCheckForm(auto_id="visa_%s"),
+        "visa_unsettled": application.verdict not in selectors.RELEASABLE_VERDICTS,
     }
     return render(request, "fund/decide.html", context)
 
@@ -213,6 +218,27 @@ def allow_few_reviews(request, pk):
         if allowed:
             return redirect("fund:decide", application.pk)
     return decide_page(request, application, few=form)
+
+
+@executor_required
+@require_POST
+def visa_check(request, pk):
+    """An executor records their own visa check, with its source (audited)."""
+    application = get_object_or_404(
+        Application.objects.decidable_by(request.user).select_related("round", "event"), pk=pk
+    )
+    form = VisaCheckForm(request.POST, auto_id="visa_%s")
+    if form.is_valid():
+        recorded = _attempt(
+            request,
+            lambda: services.record_visa_check(
+                application=application, actor=request.user, **form.cleaned_data
+            ),
+            _("Visa check recorded. It is in the audit log with its source."),
+        )
+        if recorded:
+            return redirect("fund:decide", application.pk)
+    return decide_page(request, application, visa_check=form)
 
 
 @executor_required

@@ -61,8 +61,8 @@ def cancel_confirm_form(data=None):
     return ConfirmForm(
         data,
         label=_(
-            "I understand that every open booking is cancelled, and what is not refunded "
-            "is recorded as a loss"
+            "I understand that every open booking is cancelled, and what is paid and not "
+            "refunded is recorded as a loss"
         ),
         auto_id="cancel_%s",
     )
@@ -83,17 +83,25 @@ def _bookings_page(
     """The bookings page; after a refused form it comes back with that form bound, so
     its errors show (`status_confirm` is one row's (booking id, bound box))."""
     bookings = list(application.bookings.all())
+    currency = application.round.currency
     for booking in bookings:
         # Cancelling has its own form and box; the status list offers the other moves.
         following = booking.next_statuses()
         booking.other_statuses = [s for s in following if s[0] != CANCELLED]
         booking.can_cancel = len(booking.other_statuses) < len(following)
-        # A refund is asked for only where one of the moves records it (cancelled ->
-        # refunded); elsewhere the service would ignore it, so the box would mislead.
-        booking.takes_refund = any(s in Booking.Status.CLOSED for s, __ in booking.other_statuses)
+        # The refund received is asked for only where a move records it (a paid booking,
+        # cancelled -> refunded), prefilled with the refund expected; the refund expected only
+        # when a paid booking is cancelled, prefilled with the service's default.
+        booking.takes_refund = any(s == Booking.Status.REFUNDED for s, __ in booking.other_statuses)
+        booking.refund_prefill = exports.major(booking.expected_refund, currency)
+        booking.expected_prefill = exports.major(
+            booking.amount_in_round_currency if booking.refundable else 0, currency
+        )
         booking.confirm_form = status_confirm_form(booking)
         if status_confirm and status_confirm[0] == booking.pk:
             booking.confirm_form = status_confirm[1]
+            # Back with the refund as typed, not the default: it is what they meant.
+            booking.expected_prefill = request.POST.get("expected_refund", "")
     cancel_form, cancel_confirm = cancel or (
         CancelAllForm(bookings=bookings, currency=application.round.currency),
         cancel_confirm_form(),
@@ -148,7 +156,7 @@ def booking_status(request, pk):
         Booking.objects.filter(application__in=Application.objects.bookable_by(request.user)),
         pk=pk,
     )
-    form = BookingStatusForm(request.POST)
+    form = BookingStatusForm(request.POST, booking=booking)
     target = redirect("fund:bookings", booking.application_id)
     if not form.is_valid():
         return _refuse_invalid(request, form, "fund:bookings", booking.application_id)
@@ -158,11 +166,15 @@ def booking_status(request, pk):
             application = _bookable(request, booking.application_id)
             return _bookings_page(request, application, status_confirm=(booking.pk, confirm))
     currency = booking.application.round.currency
-    refund = money.to_minor(form.cleaned_data.get("refunded") or 0, currency)
+    amounts = {
+        name: money.to_minor(form.cleaned_data[name], currency)
+        for name in ("expected_refund", "refunded")
+        if form.cleaned_data.get(name) is not None
+    }
     _attempt(
         request,
         lambda: services.set_booking_status(
-            booking=booking, status=form.cleaned_data["status"], actor=request.user, refunded=refund
+            booking=booking, status=form.cleaned_data["status"], actor=request.user, **amounts
         ),
         _("Booking updated."),
     )
@@ -183,9 +195,9 @@ def cancel_all(request, pk):
     _attempt(
         request,
         lambda: services.cancel_after_refusal(
-            application=application, actor=request.user, refunds=form.refunds()
+            application=application, actor=request.user, expected_refunds=form.expected_refunds()
         ),
-        _("Bookings cancelled; refunds and losses recorded."),
+        _("Bookings cancelled. Record each refund on its row when it arrives."),
     )
     return redirect("fund:bookings", application.pk)
 

@@ -53,6 +53,15 @@ def day(value):
     return format_date(value, "long", locale=_locale())
 
 
+@register.simple_tag
+def day_range(start, end):
+    """Two dates as one span, "13 July 2027 \u2013 19 July 2027", in the reader's language.
+    (CLDR's shorter interval forms drop the month in some of our languages.)"""
+    if not start or not end or start == end:
+        return day(start or end)
+    return f"{day(start)} \u2013 {day(end)}"  # an en dash
+
+
 @register.filter
 def moment(value):
     """A point in time in the reader's zone, the zone named: "12 July 2027, 23:59 WAT"."""
@@ -124,7 +133,26 @@ def breadcrumbs(*pairs):
 def form_fields(form):
     """Every field of `form` through the field component, its form-wide errors first.
     The <form>, csrf_token and buttons stay in the page's template."""
-    return render_to_string("components/form.html", {"form": form})
+    return render_to_string("components/form.html", {"form": form, "groups": _groups(form)})
+
+
+def _groups(form):
+    """A long form's questions grouped under headings: `form.fieldsets` lists
+    (legend, hint, [field names]); fields in none of them follow, ungrouped."""
+    fieldsets = getattr(form, "fieldsets", None)
+    if not fieldsets:
+        return None
+    visible = {field.name: field for field in form.visible_fields()}
+    groups, placed = [], set()
+    for legend, hint, names in fieldsets:
+        fields = [visible[name] for name in names if name in visible]
+        placed.update(field.name for field in fields)
+        if fields:
+            groups.append({"legend": legend, "hint": hint, "fields": fields})
+    rest = [field for name, field in visible.items() if name not in placed]
+    if rest:
+        groups.append({"legend": "", "hint": "", "fields": rest})
+    return groups
 
 
 def _forms_with_errors(context):
