@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "bpd.pages",
     "bpd.news",
     "bpd.members",
+    "bpd.conferences",
+    "bpd.events",
     "bpd.fund",
     "bpd.background",
     "bpd.content_import",

@@ -33,6 +33,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("bpd.members.urls")),
     path("fund/", include("bpd.fund.urls")),
+    path("events/", include("bpd.events.urls")),
+    path("conferences/", include("bpd.conferences.urls")),
     path("styleguide/", website_views.styleguide, name="styleguide"),
     path("", include("bpd.background.urls")),
     # Pages last: their catch-all pattern takes any path nothing else claimed.

@@ -4,14 +4,12 @@ from bpd.fund.models import (
     Application,
     Booking,
     Criterion,
-    Event,
     ExchangeRate,
     Round,
     RoundText,
     VisaDataset,
     WaitTimeImport,
 )
-from bpd.website.forms import URL_FIELD_OVERRIDES
 
 
 class CriterionInline(admin.TabularInline):
@@ -30,13 +28,6 @@ class RoundAdmin(admin.ModelAdmin):
     inlines = [RoundTextInline, CriterionInline]
     filter_horizontal = ["reviewers"]
     prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
-    formfield_overrides = URL_FIELD_OVERRIDES
-    list_display = ["name", "city", "country", "starts_on", "listed"]
-    list_filter = ["listed", "country"]
 
 
 @admin.register(Application)

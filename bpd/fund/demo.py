@@ -10,8 +10,9 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from bpd.conferences.models import Conference
 from bpd.fund import imports, money, services
-from bpd.fund.models import Application, Criterion, Event, ExchangeRate, Round
+from bpd.fund.models import Application, Criterion, ExchangeRate, Round
 from bpd.members.demo import demo_email
 from bpd.members.models import Profile, User
 from bpd.members.roles import Role
@@ -44,7 +45,7 @@ def _events(today):
     events = []
     for name, url, city, country, days in specs:
         start = today + dt.timedelta(days=days)
-        event, _created = Event.objects.get_or_create(
+        event, _created = Conference.objects.get_or_create(
             name=name,
             defaults={
                 "url": url,
@@ -52,7 +53,7 @@ def _events(today):
                 "country": country,
                 "starts_on": start,
                 "ends_on": start + dt.timedelta(days=4),
-                "listed": True,
+                "status": Conference.Status.PUBLISHED,
             },
         )
         events.append(event)

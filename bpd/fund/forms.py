@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from bpd.conferences.models import Conference
 from bpd.fund import exports, money
 from bpd.fund.models import (
     TEXT_LIMIT,
@@ -15,7 +16,6 @@ from bpd.fund.models import (
     Booking,
     Category,
     Criterion,
-    Event,
     Round,
     RoundText,
 )
@@ -107,7 +107,7 @@ class ApplicationForm(LocationMixin, forms.ModelForm):
 
     event_choice = EventChoiceField(
         label=_("Event"),
-        queryset=Event.objects.none(),  # set per request: listed events not yet over
+        queryset=Conference.objects.none(),  # set per request: listed events not yet over
         required=False,
         empty_label=_("Not in the list: I will enter it below"),
         help_text=_("Each event is shown with its city, country and dates."),
@@ -173,9 +173,9 @@ class ApplicationForm(LocationMixin, forms.ModelForm):
         countries = [("", _("Choose a country")), *choices.countries()]
         self.fields["passport_country"].choices = countries
         self.fields["new_event_country"].choices = countries
-        self.fields["event_choice"].queryset = Event.objects.filter(
-            listed=True, ends_on__gte=timezone.localdate()
-        ).order_by("starts_on", "name")
+        self.fields["event_choice"].queryset = (
+            Conference.objects.published().upcoming().order_by("starts_on", "name")
+        )
         application = self.instance
         if not application.pk:
             self.initial["currency"] = round.currency  # not the model's default

@@ -163,24 +163,6 @@ class Criterion(models.Model):
         return self.name
 
 
-class Event(models.Model):
-    """A global event leaders apply to attend; the curated conference list and new entries."""
-
-    name = models.CharField(_("event"), max_length=200)
-    url = models.URLField(_("event website"))
-    city = models.CharField(_("city"), max_length=120)
-    country = models.CharField(_("country"), max_length=2)
-    starts_on = models.DateField(_("first day"))
-    ends_on = models.DateField(_("last day"))
-    listed = models.BooleanField(_("in the conference list"), default=False)
-
-    class Meta:
-        ordering = ["starts_on", "name"]
-
-    def __str__(self):
-        return f"{self.name} ({self.starts_on:%Y})"
-
-
 class ApplicationQuerySet(models.QuerySet):
     """The gate: views fetch applications only through these methods, for lists and
     details alike, so a forgotten check cannot leak one."""
@@ -296,7 +278,7 @@ class Application(models.Model):
         related_name="fund_applications",
     )
     event = models.ForeignKey(
-        Event, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("event")
+        "conferences.Conference", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("event")
     )
     origin_city = models.ForeignKey(
         City, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("travelling from")

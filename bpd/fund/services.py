@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from bpd.audit import services as audit
 from bpd.audit.verbs import Verb
+from bpd.conferences.models import Conference
 from bpd.fund import feasibility, imports, letters, money, notifications, selectors
 from bpd.fund.models import (
     Application,
@@ -24,7 +25,6 @@ from bpd.fund.models import (
     Conflict,
     CostItem,
     Decision,
-    Event,
     ExchangeRate,
     FundingLetter,
     OutOfPocket,
@@ -168,7 +168,7 @@ class Draft:
     estimates ({category: minor units} in `fields["currency"]`)."""
 
     fields: dict
-    listed_event: Event | None = None
+    listed_event: Conference | None = None
     new_event: dict | None = None
     origin_country: str = ""
     origin_city: object = None
@@ -200,7 +200,7 @@ def save_draft(*, round, applicant, draft, now=None):
         if draft.listed_event is not None:
             application.event = draft.listed_event
         elif draft.new_event:
-            event = own_event or Event(listed=False)
+            event = own_event or Conference(suggested_by=applicant)
             for name, value in draft.new_event.items():
                 setattr(event, name, value)
             event.save()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from bpd.audit import services as audit
 from bpd.audit.verbs import Verb
 from bpd.background.models import OutgoingEmail
+from bpd.conferences.models import Conference
 from bpd.fund import models as fund
 from bpd.members import services as members
 from bpd.members.models import Connection, Skill
@@ -106,6 +107,8 @@ def build_world():
     world = World(users=users)
     _site(world)
     _fund(world)
+    _events(world)
+    _conferences(world)
     return world
 
 
@@ -161,10 +164,10 @@ def _site(world):
 def _fund(world):
     users, now = world.users, timezone.now()
     today = now.date()
-    event = fund.Event.objects.create(
+    event = Conference.objects.create(
         name="PyCon Test", url="https://example.com", city="Berlin", country="DE",
         starts_on=today + dt.timedelta(days=200), ends_on=today + dt.timedelta(days=203),
-        listed=True,
+        status=Conference.Status.PUBLISHED,
     )  # fmt: skip
 
     def new_round(slug):
@@ -323,7 +326,27 @@ def samples(world):
         "fund:decide": {"pk": o["e1"].pk},  # executor_applicant's own
         "fund:allow_few_reviews": {"pk": o["e1"].pk},  # submitted, and theirs
         "fund:visa_check": {"pk": o["e1"].pk},
+        **_event_samples(world),
+        **_conference_samples(world),
     }
+
+
+def _events(world):
+    """Events (bpd.events): their objects in world.objects."""
+
+
+def _event_samples(world):
+    """Arguments for every events:* pattern that takes some."""
+    return {}
+
+
+def _conferences(world):
+    """The conference list (bpd.conferences): its objects in world.objects."""
+
+
+def _conference_samples(world):
+    """Arguments for every conferences:* pattern that takes some."""
+    return {}
 
 
 def post_samples(world):

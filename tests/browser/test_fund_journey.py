@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from bpd.fund.models import Application, Criterion, Event, ExchangeRate, Round
+from bpd.conferences.models import Conference
+from bpd.fund.models import Application, Criterion, ExchangeRate, Round
 from bpd.members.roles import Role
 from tests.browser.conftest import settle_and_close
 from tests.browser.test_member_pages import signed_in_context
@@ -27,14 +28,14 @@ def person(role, name):
 def test_fund_journey(browser, live_server, transactional_db):
     now = timezone.now()
     start = (now + dt.timedelta(days=150)).date()
-    Event.objects.create(
+    Conference.objects.create(
         name="EuroPython",
         url="https://ep.example",
         city="Prague",
         country="CZ",
         starts_on=start,
         ends_on=start + dt.timedelta(days=3),
-        listed=True,
+        status=Conference.Status.PUBLISHED,
     )
     leader = person(Role.LEADER, "Amina Leader")
     reviewers = [person(Role.REVIEWER, f"Reviewer {n}") for n in range(3)]

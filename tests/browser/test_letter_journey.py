@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
+from bpd.conferences.models import Conference
 from bpd.fund import services
-from bpd.fund.models import Application, Criterion, Event, Round
+from bpd.fund.models import Application, Criterion, Round
 from bpd.members.roles import Role
 from tests.browser.conftest import settle_and_close
 from tests.browser.test_member_pages import signed_in_context
@@ -35,9 +36,9 @@ def pdf_text(download):
 def test_letter_journey(browser, live_server, transactional_db):
     now = timezone.now()
     start = (now + dt.timedelta(days=150)).date()
-    event = Event.objects.create(
+    event = Conference.objects.create(
         name="EuroPython", url="https://ep.example", city="Prague", country="CZ",
-        starts_on=start, ends_on=start + dt.timedelta(days=3), listed=True,
+        starts_on=start, ends_on=start + dt.timedelta(days=3), status=Conference.Status.PUBLISHED,
     )  # fmt: skip
     executor = person(Role.EXECUTOR, "Grace Mensah")
     round = Round.objects.create(

@@ -3,8 +3,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from bpd.conferences.models import Conference
 from bpd.fund import services
-from bpd.fund.models import Application, Criterion, Event, ExchangeRate, Round
+from bpd.fund.models import Application, Criterion, ExchangeRate, Round
 from bpd.members.roles import Role
 from tests.factories import ProfileFactory, UserFactory
 
@@ -17,9 +18,9 @@ def now():
 @pytest.fixture
 def event(db, now):
     start = (now + dt.timedelta(days=150)).date()
-    return Event.objects.create(
+    return Conference.objects.create(
         name="EuroPython", url="https://ep.example", city="Prague", country="CZ",
-        starts_on=start, ends_on=start + dt.timedelta(days=4), listed=True,
+        starts_on=start, ends_on=start + dt.timedelta(days=4), status=Conference.Status.PUBLISHED,
     )  # fmt: skip
 
 

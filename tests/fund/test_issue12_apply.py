@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from bpd.conferences.models import Conference
 from bpd.fund.models import (
     Application,
-    Event,
     VisaDataset,
     VisaRequirement,
     WaitTime,
@@ -108,9 +108,9 @@ def test_1_staff_see_the_datas_age_applicants_do_not(
 def test_5_events_are_listed_with_city_country_and_dates_and_past_ones_left_out(
     leader_client, fund_round, event
 ):
-    Event.objects.create(
+    Conference.objects.create(
         name="Old conf", url="https://old.example", city="Accra", country="GH",
-        starts_on=dt.date(2020, 1, 1), ends_on=dt.date(2020, 1, 2), listed=True,
+        starts_on=dt.date(2020, 1, 1), ends_on=dt.date(2020, 1, 2), status=Conference.Status.PUBLISHED,
     )  # fmt: skip
     client, _user = leader_client
 

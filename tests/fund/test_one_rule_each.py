@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from bpd.audit import selectors as audit
 from bpd.audit.models import Entry
+from bpd.conferences.models import Conference
 from bpd.fund import selectors, services
-from bpd.fund.models import Application, Booking, Event, ExchangeRate, OutOfPocket, Round
+from bpd.fund.models import Application, Booking, ExchangeRate, OutOfPocket, Round
 from bpd.fund.services import FundError
 from bpd.members.roles import Role
 from tests.factories import ProfileFactory, UserFactory
@@ -102,7 +103,7 @@ def test_2_drafts_with_an_unlisted_event_keep_one_event_row(client, fund_round, 
         "new_event_city": "Nairobi", "new_event_country": "KE", "new_event_starts": "2027-06-01",
         "new_event_ends": "2027-06-03",
     }  # fmt: skip
-    before = Event.objects.count()
+    before = Conference.objects.count()
 
     for name in ("PyCon Kenya", "PyCon Kenya 2027", "PyCon Kenya 2027"):
         response = client.post(
@@ -110,12 +111,12 @@ def test_2_drafts_with_an_unlisted_event_keep_one_event_row(client, fund_round, 
         )
         assert response.status_code == 302
 
-    assert Event.objects.count() == before + 1
+    assert Conference.objects.count() == before + 1
     application = Application.objects.get(applicant=user)
     assert application.event.name == "PyCon Kenya 2027"
     # Choosing a listed event afterwards removes the applicant's own event row.
     client.post("/fund/test-round/apply/", apply_form(event))
-    assert Event.objects.count() == before
+    assert Conference.objects.count() == before
 
 
 def test_2_rates_and_out_of_pocket_are_written_by_services_and_logged(

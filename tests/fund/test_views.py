@@ -5,8 +5,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from bpd.conferences.models import Conference
 from bpd.fund import services
-from bpd.fund.models import Application, Event, WaitTime
+from bpd.fund.models import Application, WaitTime
 from bpd.members.roles import Role
 from tests.factories import CityFactory, UserFactory
 from tests.fund.conftest import make_application, make_overdue_offer, review
@@ -78,7 +79,7 @@ def test_new_event_needs_its_details(leader_client, fund_round, event):
 
     assert response.status_code == 200
     assert "Needed for an event that is not in the list." in response.text
-    assert not Event.objects.filter(name="PyCon Kenya").exists()
+    assert not Conference.objects.filter(name="PyCon Kenya").exists()
 
 
 def test_non_leader_sees_why_they_cannot_apply(client, fund_round):
@@ -508,7 +509,7 @@ def test_visa_verdict_uses_requirements_and_waits(db, fund_round, now):
     VisaDataset.objects.create(source="test", as_of=now.date(), rows=1)
     VisaRequirement.objects.create(passport="NG", destination="CZ", requirement="required")
     start = (now + dt.timedelta(days=60)).date()
-    event = Event.objects.create(
+    event = Conference.objects.create(
         name="E",
         url="https://e.example",
         city="Prague",

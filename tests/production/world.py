@@ -20,8 +20,9 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.utils import timezone  # noqa: E402
 from django.utils.module_loading import import_string  # noqa: E402
 
+from bpd.conferences.models import Conference  # noqa: E402
 from bpd.fund import services  # noqa: E402
-from bpd.fund.models import Criterion, Event, Round  # noqa: E402
+from bpd.fund.models import Criterion, Round  # noqa: E402
 from bpd.members.roles import Role  # noqa: E402
 from bpd.members.visibility import Visibility  # noqa: E402
 from tests.factories import ProfileFactory, UserFactory  # noqa: E402
@@ -68,9 +69,9 @@ def main():
     round.reviewers.set([people["reviewer"], people["second"]])
     Criterion.objects.create(round=round, name="Impact", weight=1, order=0)
     start = (now + dt.timedelta(days=150)).date()
-    event = Event.objects.create(
+    event = Conference.objects.create(
         name="EuroPython", url="https://ep.example", city="Prague", country="CZ",
-        starts_on=start, ends_on=start + dt.timedelta(days=4), listed=True,
+        starts_on=start, ends_on=start + dt.timedelta(days=4), status=Conference.Status.PUBLISHED,
     )  # fmt: skip
     reviewed = make_application(round, event)
     review(reviewed, [people["second"]], values=(4,))
