@@ -278,7 +278,11 @@ class Application(models.Model):
         related_name="fund_applications",
     )
     event = models.ForeignKey(
-        "conferences.Conference", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("event")
+        "conferences.Conference",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("event"),
     )
     origin_city = models.ForeignKey(
         City, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("travelling from")
