@@ -46,3 +46,17 @@ class Verb(models.TextChoices):
     LETTER_ISSUED = "fund.letter_issued", _("Funding letter issued")
     LETTER_REISSUED = "fund.letter_reissued", _("Funding letter re-issued")
     WAIT_TIMES_IMPORTED = "fund.wait_times_imported", _("Visa wait times imported")
+    # Events
+    EVENT_CREATED = "events.created", _("Event created")
+    EVENT_CHANGED = "events.changed", _("Event changed")
+    EVENT_PUBLISHED = "events.published", _("Event published")
+    EVENT_CANCELLED = "events.cancelled", _("Event cancelled")
+    OCCURRENCE_CANCELLED = "events.occurrence_cancelled", _("One date of an event cancelled")
+    OCCURRENCE_MOVED = "events.occurrence_moved", _("One date of an event moved")
+    ATTENDANCE_RECORDED = "events.attendance_recorded", _("Attendance recorded")
+    ATTENDEES_EXPORTED = "events.attendees_exported", _("Attendee list downloaded")
+    # The conference list
+    CONFERENCE_PUBLISHED = "conferences.published", _("Conference published")
+    CONFERENCE_REJECTED = "conferences.rejected", _("Conference suggestion rejected")
+    CONFERENCE_CHANGED = "conferences.changed", _("Conference changed")
+    CONFERENCES_IMPORTED = "conferences.imported", _("Conferences imported")
