@@ -1,5 +1,5 @@
-from bpd.conferences.views import manage, public
+from bpd.conferences.views import imports, manage, public
 
 app_name = "conferences"
-# The public list, deadlines, following and suggesting; then staff moderation.
-urlpatterns = [*public.urlpatterns, *manage.urlpatterns]
+# The public list, deadlines, following and suggesting; staff moderation; importing.
+urlpatterns = [*public.urlpatterns, *manage.urlpatterns, *imports.urlpatterns]
