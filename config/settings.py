@@ -142,6 +142,8 @@ DISCORD_GUILD_ID = os.environ.get("DISCORD_GUILD_ID", "")
 DISCORD_MEMBER_ROLE_ID = os.environ.get("DISCORD_MEMBER_ROLE_ID", "")
 DISCORD_URL = os.environ.get("DISCORD_URL", "https://discord.com")
 DISCORD_API_URL = os.environ.get("DISCORD_API_URL", "https://discord.com/api/v10")
+# Events: a channel webhook for announcements (the bot above creates scheduled events).
+DISCORD_EVENTS_WEBHOOK_URL = os.environ.get("DISCORD_EVENTS_WEBHOOK_URL", "")
 
 # The Fund's visa check: the appointment wait assumed where no published data exists
 # (None: the verdict is "unknown" until staff import wait times).

@@ -2,4 +2,5 @@ from bpd.conferences.views import imports, manage, public
 
 app_name = "conferences"
 # The public list, deadlines, following and suggesting; staff moderation; importing.
-urlpatterns = [*public.urlpatterns, *manage.urlpatterns, *imports.urlpatterns]
+# Staff's fixed paths first: the public <slug:slug>/ would take "manage/".
+urlpatterns = [*manage.urlpatterns, *imports.urlpatterns, *public.urlpatterns]

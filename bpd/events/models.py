@@ -91,6 +91,8 @@ class Event(models.Model):
     # What Discord gave back when the event was announced (empty until then).
     discord_message_id = models.CharField(max_length=40, blank=True)
     discord_event_id = models.CharField(max_length=40, blank=True)
+    # Why the last announcement failed (shown to organisers; empty when it worked).
+    discord_error = models.CharField(max_length=300, blank=True)
 
     objects = EventQuerySet.as_manager()
 

@@ -82,3 +82,65 @@ def describe_rule(rule: str) -> dict:
         if key:
             parts[key.upper()] = value
     return parts
+
+
+# The repeats the organiser's form offers, and the RRULE each one is.
+NONE, WEEKLY, FORTNIGHTLY, MONTHLY_WEEKDAY, MONTHLY_DATE = (
+    "none",
+    "weekly",
+    "fortnightly",
+    "monthly_weekday",
+    "monthly_date",
+)
+REPEATS = (NONE, WEEKLY, FORTNIGHTLY, MONTHLY_WEEKDAY, MONTHLY_DATE)
+_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def week_of_month(day: dt.date) -> int:
+    """Which of its weekday the date is in its month: 1 to 4, or -1 for a fifth (the last)."""
+    number = (day.day - 1) // 7 + 1
+    return -1 if number == 5 else number
+
+
+def build_rule(
+    *, repeats: str, first: dt.date, count: int | None = None, until: dt.date | None = None
+) -> str:
+    """The RRULE for one of REPEATS from a series' first date (on its own wall clock),
+    ending after `count` times or on `until` (that whole day). Blank for a one-off."""
+    if repeats == NONE:
+        return ""
+    day = _DAYS[first.weekday()]
+    parts = {
+        WEEKLY: ["FREQ=WEEKLY", f"BYDAY={day}"],
+        FORTNIGHTLY: ["FREQ=WEEKLY", "INTERVAL=2", f"BYDAY={day}"],
+        MONTHLY_WEEKDAY: ["FREQ=MONTHLY", f"BYDAY={week_of_month(first):+d}{day}"],
+        MONTHLY_DATE: ["FREQ=MONTHLY", f"BYMONTHDAY={first.day}"],
+    }[repeats]
+    if count:
+        parts.append(f"COUNT={count}")
+    elif until:
+        parts.append(f"UNTIL={until:%Y%m%d}T235959")
+    return ";".join(parts)
+
+
+def read_rule(rule: str) -> dict:
+    """What build_rule was given, read back from a rule it made: {"repeats", "count",
+    "until"}; a rule it cannot have made reads as {"repeats": None}."""
+    if not rule:
+        return {"repeats": NONE, "count": None, "until": None}
+    parts = describe_rule(rule)
+    freq, interval = parts.get("FREQ"), parts.get("INTERVAL", "1")
+    if freq == "WEEKLY" and "BYDAY" in parts:
+        repeats = WEEKLY if interval == "1" else FORTNIGHTLY if interval == "2" else None
+    elif freq == "MONTHLY" and interval == "1":
+        repeats = MONTHLY_DATE if "BYMONTHDAY" in parts else MONTHLY_WEEKDAY
+    else:
+        repeats = None
+    until = None
+    if "UNTIL" in parts:
+        try:
+            until = dt.datetime.strptime(parts["UNTIL"][:8], "%Y%m%d").date()
+        except ValueError:
+            until = None
+    count = int(parts["COUNT"]) if parts.get("COUNT", "").isdigit() else None
+    return {"repeats": repeats, "count": count, "until": until}

@@ -42,6 +42,11 @@ class FundConfig(AppConfig):
             }
         )
 
+        from bpd.conferences.panels import add_panel
+        from bpd.fund.conference_panel import open_round_panel
+
+        add_panel(open_round_panel)  # "a round is open" on conference pages
+
         from bpd.fund import models
         from bpd.fund.selectors import FUND
 

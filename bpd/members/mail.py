@@ -7,15 +7,17 @@ Sending queues it (bpd/background/mail.py); the task worker delivers it.
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from bpd.website.mail import mark
 
 
-def send(user, name, context, *, reply_to=()):
+def send(user, name, context, *, reply_to=(), time_zone=None):
     """Queue the email `name` for `user`; `reply_to`: the addresses a reply goes to
-    (the site's own address when empty)."""
-    with translation.override(user.language or settings.LANGUAGE_CODE):
+    (the site's own address when empty); `time_zone`: the zone its times are written
+    in (a member's profile zone; the active zone when not given)."""
+    zone = time_zone or timezone.get_current_timezone_name()
+    with translation.override(user.language or settings.LANGUAGE_CODE), timezone.override(zone):
         context = {
             **context,
             "user": user,

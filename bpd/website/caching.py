@@ -43,7 +43,9 @@ def fresh_content_version():
 
 def _key(request):
     query = request.META.get("QUERY_STRING", "")
-    raw = f"{languages.current()}|{request.path}|{query}|{fresh_content_version()}"
+    # The zone too: a visitor may have chosen one (events' zone page), and pages show times.
+    zone = timezone.get_current_timezone_name()
+    raw = f"{languages.current()}|{zone}|{request.path}|{query}|{fresh_content_version()}"
     return "page:" + hashlib.sha1(raw.encode()).hexdigest()
 
 

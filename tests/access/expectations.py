@@ -116,6 +116,46 @@ GET = {
     "fund:allow_few_reviews": EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405),
     "fund:visa_check": EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405),
     "fund:wait_times": MONEY,
+    "conferences:import": EXECUTORS_ONLY,  # staff import a conference list from a file
+    # Events' public face; the personal feed's sample is the target's secret address.
+    **dict.fromkeys(
+        ("events:index", "events:past", "events:detail", "events:zone", "events:event_ics"),
+        PUBLIC,
+    ),
+    "events:feed": PUBLIC,
+    "events:personal_feed": PUBLIC,
+    # RSVPs (POST only). Samples: the session's coming date (the target has a seat), a
+    # date where a seat is offered to the target, a date that has started (attendees).
+    **dict.fromkeys(("events:rsvp", "events:cancel_rsvp", "events:confirm_seat"), POST_ONLY),
+    "events:mine": MEMBERS_ONLY,
+    "events:calendar_settings": MEMBERS_ONLY,
+    "events:attendees": cells(LOGIN, 404, **dict.fromkeys(EXECUTORS, 200)),
+    # The organiser's pages (staff for now). Sample: "Matrix draft" and its one date.
+    **dict.fromkeys(
+        (
+            "events:manage",
+            "events:create",
+            "events:manage_event",
+            "events:edit",
+            "events:cancel_event",
+            "events:cancel_occurrence",
+            "events:move_occurrence",
+        ),
+        EXECUTORS_ONLY,
+    ),
+    "events:publish": EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405),
+    # The conference list. Sample: "Matrix Conf" (published; the target speaks there and
+    # follows it); for review, "Suggested Conf" (suggested by the member).
+    "conferences:index": PUBLIC,
+    "conferences:detail": PUBLIC,
+    "conferences:deadlines": PUBLIC,
+    "conferences:deadlines_ics": PUBLIC,
+    "conferences:follow": POST_ONLY,
+    "conferences:unfollow": POST_ONLY,
+    "conferences:suggest": MEMBERS_ONLY,
+    "conferences:speaking": MEMBERS_ONLY,
+    "conferences:moderate": EXECUTORS_ONLY,
+    "conferences:review": EXECUTORS_ONLY,
     "fund:money": MONEY,
     "fund:report": MONEY,
     "fund:bookings": MONEY,
@@ -195,6 +235,19 @@ POST = {
         ),
         MONEY,
     ),
+    "conferences:follow": MEMBERS_ONLY,
+    "conferences:unfollow": MEMBERS_ONLY,
+    # Read-only pages and feeds (GET only); the zone form only sets a cookie.
+    **dict.fromkeys(
+        ("events:index", "events:past", "events:detail", "events:event_ics", "events:feed"),
+        cells(405, 405),
+    ),
+    "events:personal_feed": cells(405, 405),
+    "events:publish": EXECUTORS_ONLY,
+    # Any member may answer; one without an RSVP or an offer is told so and nothing changes.
+    **dict.fromkeys(
+        ("events:rsvp", "events:cancel_rsvp", "events:confirm_seat"), cells(LOGIN, ANY)
+    ),
     "fund:withdraw": OWN_APPLICATION,
     "fund:reply": OWN_APPLICATION,
     "fund:passport_name": OWN_APPLICATION,
@@ -262,11 +315,39 @@ def _booking(w):
     }  # fmt: skip
 
 
+def _conference_import(w):
+    text = (
+        b"Subject,Start Date,End Date,Location,Country,Talk Deadline,Website URL,Proposal URL\n"
+        b'PyCon Posted,2027-08-12,2027-08-14,"Accra, Ghana",GHA,,https://posted.example/,\n'
+    )
+    return {
+        "format": "python-organizers",
+        "file": SimpleUploadedFile("conferences.csv", text, content_type="text/csv"),
+    }
+
+
 def _wait_times(w):
     text = b"post,country,visa_category,wait_days\nLagos,NG,B1/B2,100\n"
     return {
         "kind": "csv", "destination": "US", "as_of": _today(), "source": "posted",
         "file": SimpleUploadedFile("waits.csv", text, content_type="text/csv"),
+    }  # fmt: skip
+
+
+def _conference_suggestion(w):
+    return {
+        "name": "Posted Conf", "url": "https://posted.example.org", "starts_on": _today(100),
+        "ends_on": _today(101), "country": "KE", "city": "Nairobi",
+        "cfp_closes_date": _today(30), "cfp_closes_time": "23:59", "cfp_closes_zone": "AoE",
+    }  # fmt: skip
+
+
+def _new_event():
+    return {
+        "title": "Posted event", "summary": "Posted", "description": "", "language": "en",
+        "kind": "online", "online_url": "https://discord.example/posted", "link_shown_to": "attendees",
+        "time_zone": "Africa/Lagos", "date": _today(10), "start_time": "18:00",
+        "duration_minutes": "60", "repeats": "weekly", "ends": "count", "count": "3", "capacity": "",
     }  # fmt: skip
 
 
@@ -341,6 +422,32 @@ ACTIONS = {
     "fund:visa_check": {"": lambda w: {"verdict": "feasible", "source": "posted"}},
     "fund:money": {"": lambda w: {"currency": "GBP", "rate": "1.3", "as_of": _today()}},
     "fund:wait_times": {"": _wait_times},
+    "conferences:import": {"": _conference_import},  # no dry run: imports at once
+    "events:zone": {"": lambda w: {"zone": "Africa/Lagos", "next": "/events/"}},
+    "events:create": {"": lambda w: _new_event()},
+    "events:edit": {"": PageForm(title="Posted")},
+    "events:publish": {"": lambda w: {"confirm": "on"}},
+    "events:cancel_event": {"": lambda w: {"reason": "posted", "confirm": "on"}},
+    "events:cancel_occurrence": {"": lambda w: {"reason": "posted", "confirm": "on"}},
+    "events:move_occurrence": {"": lambda w: {"date": _today(20), "start_time": "10:00"}},
+    "events:calendar_settings": {
+        "create": lambda w: {"action": "create"},
+        "reminders": lambda w: {"action": "reminders"},
+        "renew": lambda w: {"action": "renew", "confirm": "on"},
+    },
+    "events:attendees": {
+        "": lambda w: {"attended": [str(w.objects["rsvp_started_occurrence"].rsvps.get().pk)]}
+    },
+    "conferences:suggest": {"": _conference_suggestion},
+    "conferences:speaking": {
+        "": lambda w: {"title": "Posted talk", "consent": "on"},
+        "remove": lambda w: {"remove": "1"},
+    },
+    "conferences:review": {
+        "save": lambda w: _conference_suggestion(w) | {"action": "save"},
+        "publish": lambda w: _conference_suggestion(w) | {"action": "publish"},
+        "reject": lambda w: {"action": "reject", "reason": "Posted reason"},
+    },
     "fund:add_booking": {"": _booking},
     "fund:booking_status": {"": lambda w: {"status": "used"}},
     "fund:cancel_all": {"": lambda w: {f"refund_{w.objects['booking'].pk}": "0", "confirm": "on"}},
@@ -370,6 +477,22 @@ ACTIONS = {
 # accepts, so that a denial which changes nothing means the guard held. Views whose
 # POST writes nothing by design are listed in READ_ONLY_POST instead.
 WRITER = {
+    "events:rsvp": "member",
+    "events:cancel_rsvp": "target",
+    "events:confirm_seat": "target",
+    "events:calendar_settings": "member",
+    "events:attendees": "executor",
+    **dict.fromkeys(
+        (
+            "events:create",
+            "events:edit",
+            "events:publish",
+            "events:cancel_event",
+            "events:cancel_occurrence",
+            "events:move_occurrence",
+        ),
+        "executor",
+    ),
     "members:onboarding": "member",
     **dict.fromkeys(PROFILE_SECTIONS, "member"),
     "members:contact": "anonymous",
@@ -394,6 +517,12 @@ WRITER = {
     "fund:visa_check": "executor",
     "fund:money": "treasurer",
     "fund:wait_times": "treasurer",
+    "conferences:import": "executor",
+    "conferences:suggest": "member",
+    "conferences:speaking": "target",
+    "conferences:follow": "member",
+    "conferences:unfollow": "target",
+    "conferences:review": "executor",
     "fund:add_booking": "treasurer",
     "fund:booking_status": "treasurer",
     "fund:cancel_all": "treasurer",
@@ -427,6 +556,11 @@ READ_ONLY_POST = {
     "fund:index", "fund:application", "fund:review_queue", "fund:committee", "fund:report",
     "fund:staff_letter_pdf", "fund:letter_check",
     "fund:letter", "fund:allocate", "fund:bookings", "fund:submitted",
+    "conferences:index", "conferences:detail", "conferences:deadlines",
+    "conferences:deadlines_ics", "conferences:moderate",
+    "events:zone",  # sets a cookie, writes no row
+    "events:mine",  # a page without a form of its own: POST is answered like GET
+    "events:manage", "events:manage_event",  # lists: POST is answered like GET
 }  # fmt: skip
 
 
@@ -455,7 +589,7 @@ BOOKING_PAGES = {"fund:bookings", "fund:money", "fund:staff_letters"}
 # Pages that record the executor's look at a member's private fields.
 RECORDING_PAGES = {
     "members:profile", "members:staff_members", "members:staff_roles",
-    "admin:members_profile_change",
+    "admin:members_profile_change", "events:attendees",
 }  # fmt: skip
 # The members' directory is one page per audience (cached for all leaders and staff
 # alike), so it shows what members share with "leaders and staff" without a record.

@@ -333,20 +333,109 @@ def samples(world):
 
 def _events(world):
     """Events (bpd.events): their objects in world.objects."""
+    from bpd.events.models import CalendarSettings, Event, Occurrence, Rsvp
+
+    # Public pages: a published weekly session with one coming date the target RSVPed to.
+    starts = timezone.now() + dt.timedelta(days=3)
+    session = Event.objects.create(
+        title="Matrix study group", slug="matrix-study-group", summary="Read together.",
+        time_zone="America/New_York", starts_at=starts, status=Event.Status.PUBLISHED,
+        published_at=timezone.now(), online_url="https://discord.example/matrix", capacity=10,
+    )  # fmt: skip
+    sitting = Occurrence.objects.create(
+        event=session, original_start=starts, starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=1),
+    )  # fmt: skip
+    Rsvp.objects.create(occurrence=sitting, member=world.users["target"], status=Rsvp.Status.GOING)
+    feed = CalendarSettings.objects.get_or_create(member=world.users["target"])[0]
+    world.objects.update(public_event=session, public_occurrence=sitting, feed_settings=feed)
+    # RSVPs: a seat offered to the target (to confirm), and a date that has started where
+    # the target had a seat (the organiser's attendee list and attendance form).
+    for key, days, status in (
+        ("rsvp_offer", 5, Rsvp.Status.OFFERED),
+        ("rsvp_started", 0, Rsvp.Status.GOING),
+    ):
+        begins = timezone.now() + dt.timedelta(days=days, minutes=-30 if not days else 0)
+        dated = Occurrence.objects.create(
+            event=session,
+            original_start=begins,
+            starts_at=begins,
+            ends_at=begins + dt.timedelta(hours=1),
+        )
+        offer = {"offer_expires_at": timezone.now() + dt.timedelta(days=1)} if days else {}
+        Rsvp.objects.create(occurrence=dated, member=world.users["target"], status=status, **offer)
+        world.objects[f"{key}_occurrence"] = dated
+    # The organiser's pages: a draft one-off with its one date (edit, publish, cancel, move).
+    draft = Event.objects.create(
+        title="Matrix draft", slug="matrix-draft", summary="Drafted.", time_zone="Africa/Lagos",
+        starts_at=starts + dt.timedelta(days=7), online_url="https://discord.example/draft",
+    )  # fmt: skip
+    world.objects["draft_event"] = draft
+    world.objects["draft_occurrence"] = Occurrence.objects.create(
+        event=draft, original_start=draft.starts_at, starts_at=draft.starts_at,
+        ends_at=draft.starts_at + dt.timedelta(hours=1),
+    )  # fmt: skip
 
 
 def _event_samples(world):
     """Arguments for every events:* pattern that takes some."""
-    return {}
+    o = world.objects
+    return {
+        "events:detail": {"slug": o["public_event"].slug},
+        "events:event_ics": {"slug": o["public_event"].slug},
+        "events:personal_feed": {"token": o["feed_settings"].feed_token},
+        "events:rsvp": {"pk": o["public_occurrence"].pk},
+        "events:cancel_rsvp": {"pk": o["public_occurrence"].pk},
+        "events:confirm_seat": {"pk": o["rsvp_offer_occurrence"].pk},
+        "events:attendees": {"pk": o["rsvp_started_occurrence"].pk},
+        **{
+            key: {"pk": o["draft_event"].pk}
+            for key in (
+                "events:manage_event",
+                "events:edit",
+                "events:publish",
+                "events:cancel_event",
+            )
+        },
+        "events:cancel_occurrence": {"pk": o["draft_occurrence"].pk},
+        "events:move_occurrence": {"pk": o["draft_occurrence"].pk},
+    }
 
 
 def _conferences(world):
     """The conference list (bpd.conferences): its objects in world.objects."""
+    from bpd.conferences.models import Deadline, Follow, Speaker
+
+    start = timezone.localdate() + dt.timedelta(days=90)
+    listed = Conference.objects.create(
+        name="Matrix Conf", url="https://matrix-conf.example.org", starts_on=start,
+        ends_on=start + dt.timedelta(days=2), country="GH", city="Accra",
+        status=Conference.Status.PUBLISHED, tags=["diversity"],
+    )  # fmt: skip
+    Deadline.objects.create(
+        conference=listed, kind=Deadline.Kind.CFP_CLOSES, zone="AoE",
+        due_at=timezone.now() + dt.timedelta(days=20),
+    )  # fmt: skip
+    # The target speaks there (name shared with leaders only: never shown on the page).
+    Speaker.objects.create(
+        conference=listed, member=world.users["target"], title="Talk", consent=True
+    )
+    Follow.objects.create(conference=listed, member=world.users["target"])
+    suggested = Conference.objects.create(
+        name="Suggested Conf", url="https://suggested.example.org", starts_on=start,
+        ends_on=start, online=True, suggested_by=world.users["member"],
+    )  # fmt: skip
+    world.objects.update(conference=listed, suggested_conference=suggested)
 
 
 def _conference_samples(world):
     """Arguments for every conferences:* pattern that takes some."""
-    return {}
+    o = world.objects
+    by_slug = ("detail", "follow", "unfollow", "speaking")
+    return {
+        **{f"conferences:{name}": {"slug": o["conference"].slug} for name in by_slug},
+        "conferences:review": {"pk": o["suggested_conference"].pk},
+    }
 
 
 def post_samples(world):

@@ -64,6 +64,10 @@ NOT_PAGES = {
     "news:feed",
     "fund:letter",  # a PDF
     "fund:staff_letter_pdf",  # a PDF
+    "events:event_ics",  # iCalendar
+    "events:feed",  # iCalendar
+    "events:personal_feed",  # iCalendar
+    "conferences:deadlines_ics",  # iCalendar
     "^media/(?P<path>.*)$",
 }
 # The admin is Django's own: its index shows that it is there and how it looks.
@@ -201,12 +205,28 @@ def url_slug(path):
 # The screenshot command ----------------------------------------------------------------
 
 
+def _conference_samples():
+    """The demo's first upcoming published conference, and a suggestion to moderate."""
+    from bpd.conferences.models import Conference
+
+    listed = Conference.objects.published().upcoming().order_by("starts_on", "pk").first()
+    waiting = Conference.objects.filter(status="suggested").order_by("pk").first() or listed
+    if listed is None:
+        return {}
+    return {
+        "conferences:detail": {"slug": listed.slug},
+        "conferences:speaking": {"slug": listed.slug},
+        "conferences:review": {"pk": waiting.pk},
+    }
+
+
 def demo_samples(personas):
     """Arguments for each persona's pages, found in the demo database (see the module's
     docstring); {persona: {pattern key: kwargs or a list of kwargs}}."""
     from django.contrib.auth.models import Group
     from django.utils import timezone
 
+    from bpd.events.models import Event
     from bpd.fund.models import Application, Round
     from bpd.members import services as members
     from bpd.members.demo import demo_email
@@ -263,12 +283,43 @@ def demo_samples(personas):
         "fund:letter_check": {"reference": award.letters.first().reference},
         "fund:review": {"pk": to_review.pk},
         "fund:decide": {"pk": to_decide.pk},
+        "events:detail": {"slug": Event.objects.published().order_by("pk").first().slug},
+        # The organiser's attendee list where it is fullest (seats, offers, a waiting list).
+        "events:attendees": {"pk": _fullest_occurrence()},
+        **_organiser_samples(),
+        **_conference_samples(),
     }
     return {
         persona: common
         | ({"members:profile": {"pk": users[persona].profile.pk}} if persona in users else {})
         for persona in personas
     }
+
+
+def _organiser_samples():
+    """The organiser's pages for a published series and its next date."""
+    from django.utils import timezone
+
+    from bpd.events.models import Event
+
+    series = Event.objects.published().exclude(rule="").order_by("pk").first()
+    if series is None:
+        return {}
+    date = series.occurrences.filter(cancelled=False, starts_at__gte=timezone.now()).first()
+    by_event = ("events:manage_event", "events:edit", "events:cancel_event")
+    by_date = ("events:cancel_occurrence", "events:move_occurrence")
+    return {key: {"pk": series.pk} for key in by_event} | (
+        {key: {"pk": date.pk} for key in by_date} if date else {}
+    )
+
+
+def _fullest_occurrence():
+    from django.db.models import Count
+
+    from bpd.events.models import Occurrence
+
+    fullest = Occurrence.objects.annotate(answers=Count("rsvps")).order_by("-answers", "pk")
+    return fullest.values_list("pk", flat=True).first()
 
 
 def free_port():

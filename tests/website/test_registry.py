@@ -31,6 +31,7 @@ def test_header_menu_lists_the_first_menu_pages_then_the_programmes_then_news():
     assert [(item.label, item.url, item.current) for item in items] == [
         ("About", "/about/", True),
         ("Initiatives", "/initiatives/", False),
+        ("Events", "/events/", False),
         ("Fund", "/fund/", False),
         ("News", "/news/", False),
     ]

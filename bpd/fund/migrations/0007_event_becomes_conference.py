@@ -53,6 +53,13 @@ def copy_back(apps, schema_editor):
         application.save(update_fields=["event"])
 
 
+def check_constraints_now(apps, schema_editor):
+    """PostgreSQL defers foreign-key checks to the end of the transaction; the rows written
+    above must be checked before the tables are altered below ("pending trigger events")."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("conferences", "0001_initial"),
@@ -72,6 +79,7 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(copy_events, copy_back),
+        migrations.RunPython(check_constraints_now, check_constraints_now),
         migrations.RemoveField(model_name="application", name="event"),
         migrations.RenameField(model_name="application", old_name="conference", new_name="event"),
         migrations.AlterField(

@@ -6,6 +6,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from bpd.conferences.demo import create_demo_conferences
+from bpd.events.demo import create_demo_events
 from bpd.fund.demo import create_demo_fund
 from bpd.members.demo import create_demo_members
 from bpd.members.services import ensure_groups
@@ -55,4 +57,6 @@ class Command(BaseCommand):
             created = create_demo_posts()
             self.stdout.write(f"Demo news posts: {created} added.")
             self.stdout.write(f"Demo Fund applications: {create_demo_fund()} added.")
+            self.stdout.write(f"Demo conferences: {create_demo_conferences()} added.")
+            self.stdout.write(f"Demo events: {create_demo_events()} added.")
         self.stdout.write(self.style.SUCCESS("Site content loaded."))
