@@ -5,7 +5,7 @@ number of queries whatever the data size."""
 import datetime as dt
 from functools import cache
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from bpd.events.models import Event, Occurrence, Rsvp
@@ -60,10 +60,21 @@ def _filtered(occurrences, *, kind="", language="", region=""):
     return occurrences
 
 
-def upcoming(*, kind="", language="", region="", now=None):
+def upcoming(*, kind="", language="", region="", now=None, once_from=None):
     """Dates of published events not over yet, soonest first (cancelled ones included,
-    marked), each with its event, city and seat counts."""
+    marked), each with its event, city and seat counts. From `once_from` on, each event
+    appears once, at its next date, so a weekly series does not fill the list; an event
+    with a date before `once_from` is not repeated after it."""
     found = Occurrence.objects.public().upcoming(now).select_related("event", "event__city")
+    if once_from is not None:
+        first = (
+            Occurrence.objects.filter(
+                event=OuterRef("event"), ends_at__gte=now or timezone.now(), cancelled=False
+            )
+            .order_by("starts_at", "pk")
+            .values("pk")[:1]
+        )
+        found = found.filter(Q(starts_at__lt=once_from) | Q(pk=Subquery(first)))
     return with_seats(_filtered(found, kind=kind, language=language, region=region)).order_by(
         "starts_at", "pk"
     )

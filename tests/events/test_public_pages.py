@@ -6,11 +6,13 @@ import datetime as dt
 import gzip
 import json
 import re
+import zoneinfo
 
 import pytest
 from django.contrib.staticfiles import finders
 from django.utils import timezone
 
+from bpd.events import recurrence
 from bpd.events.models import Event, Rsvp
 from tests.events.public_factories import make_date, make_event, make_rsvp
 from tests.factories import CityFactory, UserFactory
@@ -35,6 +37,28 @@ def test_index_lists_this_week_first_then_later(client):
 
     assert page.index("This week") < page.index("Weekly study group") < page.index("Later")
     assert page.index("Later") < page.index("Monthly talk")
+
+
+def test_index_shows_each_series_once_after_this_week(client):
+    weekly = make_event(title="Weekly study group", rule="FREQ=WEEKLY", starts_at=soon(2))
+    for week in range(6):
+        make_date(weekly, soon(2 + 7 * week))
+    first = soon(15).astimezone(zoneinfo.ZoneInfo("America/New_York")).date()
+    rule = recurrence.build_rule(repeats=recurrence.FORTNIGHTLY, first=first)
+    later = make_event(title="Fortnightly talk", rule=rule, starts_at=soon(15))
+    for fortnight in range(4):
+        make_date(later, soon(15 + 14 * fortnight))
+    once = make_event(title="Accra meetup")
+    make_date(once, soon(30))
+
+    page = client.get("/events/").text
+
+    # This week: every date; later: each event once, at its next date, its rule in words.
+    assert page.count("Weekly study group") == 1
+    assert page.count("Fortnightly talk") == 1
+    assert "Every two weeks on" in page
+    assert page.index("Fortnightly talk") < page.index("Accra meetup")
+    assert "Every two weeks on" in client.get(f"/events/{later.slug}/").text
 
 
 def test_index_leaves_out_drafts_and_past_dates(client):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from bpd.events import ical, selectors
+from bpd.events.forms import rule_in_words
 from bpd.events.models import CalendarSettings, Event, Rsvp
 from bpd.members import regions
 from bpd.members.middleware import ZONE_COOKIE, known_zones
@@ -91,6 +92,7 @@ class Sitting:
     event_time: str  # "" when the reader's zone shows the same clock
     seats_left: int | None
     rsvp: Rsvp | None = None
+    repeats: str = ""  # the series' rule in words, where the list shows it once
 
     @property
     def event(self):
@@ -108,6 +110,12 @@ def _sitting(occurrence, rsvp=None) -> Sitting:
         seats_left=selectors.seats_left(occurrence),
         rsvp=rsvp,
     )
+
+
+def _repeats(event) -> str:
+    """ "Every week on Tuesday (America/New_York)": the rule on the event's own clock."""
+    first = event.starts_at.astimezone(zoneinfo.ZoneInfo(event.time_zone)).date()
+    return f"{rule_in_words(event.rule, first)} ({event.time_zone})"
 
 
 def _query(request) -> str:
@@ -128,11 +136,12 @@ def _visitor_zone_note(request) -> bool:
 @public_page
 def index(request):
     form = EventFilterForm(request.GET or None)
-    page = Paginator(selectors.upcoming(**form.filters()), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
     today = timezone.localdate()
     week_end = today + dt.timedelta(days=7)
+    # After this week, each event once (its next date): the reader's own midnight.
+    once_from = timezone.make_aware(dt.datetime.combine(week_end, dt.time()))
+    found = selectors.upcoming(**form.filters(), once_from=once_from)
+    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
     sections = []  # [(heading, [(day, [Sitting])])]
     for occurrence in page.object_list:
         day = timezone.localtime(occurrence.starts_at).date()
@@ -142,7 +151,10 @@ def index(request):
         days = sections[-1][1]
         if not days or days[-1][0] != day:
             days.append((day, []))
-        days[-1][1].append(_sitting(occurrence))
+        sitting = _sitting(occurrence)
+        if heading != _("This week") and occurrence.event.rule:
+            sitting.repeats = _repeats(occurrence.event)
+        days[-1][1].append(sitting)
     return render(
         request,
         "events/index.html",
@@ -240,6 +252,7 @@ def detail(request, slug):
             "show_link": show_link,
             "language_name": dict(settings.LANGUAGES).get(event.language, event.language),
             "json_ld": _json_ld(event, sittings),
+            "repeats": _repeats(event) if event.rule else "",
             "choose_zone": _visitor_zone_note(request),
             "zone_name": timezone.get_current_timezone_name(),
             "event_zone_differs": event.time_zone != timezone.get_current_timezone_name(),
