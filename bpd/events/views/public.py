@@ -92,7 +92,7 @@ class Sitting:
     event_time: str  # "" when the reader's zone shows the same clock
     seats_left: int | None
     rsvp: Rsvp | None = None
-    repeats: str = ""  # the series' rule in words, where the list shows it once
+    repeats: str = ""  # a series' rule in words (the list shows it once after this week)
 
     @property
     def event(self):
@@ -152,7 +152,7 @@ def index(request):
         if not days or days[-1][0] != day:
             days.append((day, []))
         sitting = _sitting(occurrence)
-        if heading != _("This week") and occurrence.event.rule:
+        if occurrence.event.rule:
             sitting.repeats = _repeats(occurrence.event)
         days[-1][1].append(sitting)
     return render(
