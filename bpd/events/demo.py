@@ -109,4 +109,38 @@ def create_demo_events(now: dt.datetime | None = None) -> int:
     for person in [*others[:3], member, leader]:
         rsvp.rsvp(occurrence=accra, member=person)
     rsvp.rsvp(occurrence=nairobi, member=leader)
+    events.append(_past_meetup(organiser, [member, *others], now))
     return len(events)
+
+
+def _past_meetup(organiser, people, now):
+    """A meetup three weeks ago with its attendance recorded, for the archive (/events/past/)
+    and the attendee page. Seats taken before the date are written directly: the RSVP
+    service rightly refuses a date that is over."""
+    from bpd.events.models import Rsvp
+
+    data = {
+        "title": "Lagos meetup: Django from scratch (demo)",
+        "summary": "A workshop building a small Django site together.",
+        "kind": Event.Kind.IN_PERSON,
+        "venue": "Co-Creation Hub",
+        "address": "Yaba, Lagos",
+        "city": _city("Lagos", "NG"),
+        "time_zone": "Africa/Lagos",
+        "starts_at": dt.datetime.combine((now - dt.timedelta(days=21)).date(), dt.time(15), tzinfo=dt.UTC),
+        "duration_minutes": 180,
+        "capacity": 25,
+    }  # fmt: skip
+    event = services.publish_event(
+        event=services.save_event(event=None, by=organiser, data=data), by=organiser
+    )
+    occurrence = event.occurrences.get()
+    seats = Rsvp.objects.bulk_create(
+        Rsvp(occurrence=occurrence, member=person, status=Rsvp.Status.GOING) for person in people
+    )
+    rsvp.record_attendance(
+        occurrence=occurrence,
+        by=organiser,
+        attended={seat.pk: number % 4 != 3 for number, seat in enumerate(seats)},
+    )
+    return event

@@ -2,6 +2,7 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+from django.utils import timezone
 
 from bpd.events.demo import STUDY_GROUP, create_demo_events
 from bpd.events.models import Event, Rsvp
@@ -21,12 +22,13 @@ def demo_accounts():
         UserFactory(email=f"demo-member{n:04}@example.com")
     CityFactory(name="Accra", country="GH", timezone="Africa/Accra")
     CityFactory(name="Nairobi", country="KE", timezone="Africa/Nairobi")
+    CityFactory(name="Lagos", country="NG", timezone="Africa/Lagos")
 
 
 def test_demo_events_are_published_with_rsvps_and_a_waiting_list(demo_accounts):
     created = create_demo_events()
 
-    assert created == Event.objects.published().count() == 4
+    assert created == Event.objects.published().count() == 5
     study = Event.objects.get(title=STUDY_GROUP)
     first = study.occurrences.order_by("starts_at").first()
     local = first.starts_at.astimezone(zoneinfo.ZoneInfo("America/New_York"))
@@ -42,4 +44,13 @@ def test_demo_events_rerun_adds_nothing(demo_accounts):
     create_demo_events()
 
     assert create_demo_events() == 0
-    assert Event.objects.count() == 4
+    assert Event.objects.count() == 5
+
+
+def test_demo_has_a_past_meetup_with_attendance_for_the_archive(demo_accounts):
+    create_demo_events()
+
+    past = Event.objects.get(title="Lagos meetup: Django from scratch (demo)")
+    marks = Rsvp.objects.filter(occurrence__event=past).values_list("attended", flat=True)
+    assert past.occurrences.get().ends_at < timezone.now()
+    assert set(marks) == {True, False}
