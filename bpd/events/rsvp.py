@@ -248,6 +248,31 @@ def expire_offers(*, now=None) -> int:
     return lapsed
 
 
+def offer_added_seats(*, event, now=None) -> int:
+    """After an organiser raised `event`'s capacity (or removed it): each coming date's
+    free seats go to the people waiting, in order. Call inside the organiser's
+    transaction; returns how many people moved up."""
+    now = now or timezone.now()
+    dates = Occurrence.objects.filter(
+        event=event, starts_at__gt=now, cancelled=False, rsvps__status=S.WAITING
+    ).distinct()
+    return sum(len(_fill_free_seats(_lock(date), now)) for date in dates)
+
+
+def most_seats_taken(event, now=None) -> int:
+    """The most seats held on any of `event`'s coming dates (what a capacity must allow)."""
+    now = now or timezone.now()
+    counts = (
+        Rsvp.objects.filter(
+            occurrence__event=event, occurrence__starts_at__gt=now, status__in=Rsvp.SEATED
+        )
+        .values("occurrence")
+        .annotate(taken=Count("pk"))
+        .values_list("taken", flat=True)
+    )
+    return max(counts, default=0)
+
+
 def _fill_free_seats(occurrence, now):
     """Offer each free seat of the locked `occurrence` to the next person waiting (or,
     close to the start, give it outright). Returns the rows moved up."""

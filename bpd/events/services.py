@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from bpd.audit import services as audit
 from bpd.audit.verbs import Verb
 from bpd.events import discord, recurrence
+from bpd.events import rsvp as seats
 from bpd.events.models import Event, Occurrence, Rsvp
 from bpd.members import mail
 
@@ -88,6 +89,16 @@ def save_event(*, event: Event | None, by, data: dict) -> Event:
             event.save()
             after = _snapshot(event)
             changed = [key for key in after if after[key] != before[key]]
+            if "capacity" in changed and event.capacity is not None:
+                taken = seats.most_seats_taken(event)
+                if event.capacity < taken:
+                    raise EventError(
+                        _(
+                            "%(taken)s people already hold seats on one of the coming dates: "
+                            "the number of seats cannot be lower than that."
+                        )
+                        % {"taken": taken}
+                    )
             audit.log(
                 actor=by,
                 verb=Verb.EVENT_CHANGED,
@@ -97,6 +108,8 @@ def save_event(*, event: Event | None, by, data: dict) -> Event:
             )
         _made, dropped = _materialize(event)
         _tell_on_commit(dropped, "events/email/date_cancelled", reason="")
+        if event.status == Event.Status.PUBLISHED:
+            seats.offer_added_seats(event=event)  # more seats (or no limit): the waiting move up
     return event
 
 
@@ -145,6 +158,20 @@ def announce(*, event, now=None):
     if errors:
         log.warning("Discord announcement of event %s failed: %s", event.pk, errors)
     Event.objects.filter(pk=event.pk).update(**found, discord_error="; ".join(errors)[:300])
+
+
+def announce_again(*, event, by):
+    """The organiser's retry after a failed announcement (or one never made because
+    Discord was configured after publishing): announces the next date now."""
+    if event.status != Event.Status.PUBLISHED:
+        raise EventError(_("Only a published event is announced on Discord."))
+    if not (discord.webhook_configured() or discord.bot_configured()):
+        raise EventError(_("Discord announcements are off: nothing is configured."))
+    announce(event=event)
+    event.refresh_from_db(fields=["discord_message_id", "discord_event_id", "discord_error"])
+    if event.discord_error:
+        raise EventError(_("Discord did not accept it: %(error)s") % {"error": event.discord_error})
+    return event
 
 
 def cancel_event(*, event, by, reason):

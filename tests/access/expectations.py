@@ -144,6 +144,7 @@ GET = {
         EXECUTORS_ONLY,
     ),
     "events:publish": EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405),
+    "events:announce": EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405),
     # The conference list. Sample: "Matrix Conf" (published; the target speaks there and
     # follows it); for review, "Suggested Conf" (suggested by the member).
     "conferences:index": PUBLIC,
@@ -244,6 +245,7 @@ POST = {
     ),
     "events:personal_feed": cells(405, 405),
     "events:publish": EXECUTORS_ONLY,
+    "events:announce": EXECUTORS_ONLY,
     # Any member may answer; one without an RSVP or an offer is told so and nothing changes.
     **dict.fromkeys(
         ("events:rsvp", "events:cancel_rsvp", "events:confirm_seat"), cells(LOGIN, ANY)
@@ -487,6 +489,7 @@ WRITER = {
             "events:create",
             "events:edit",
             "events:publish",
+            "events:announce",
             "events:cancel_event",
             "events:cancel_occurrence",
             "events:move_occurrence",

@@ -123,6 +123,7 @@ FUZZ = {
     "events:create": Fuzz("executor"),
     "events:edit": Fuzz("executor"),
     "events:publish": Fuzz("executor"),
+    "events:announce": Fuzz("executor"),
     "events:cancel_event": Fuzz("executor"),
     "events:cancel_occurrence": Fuzz("executor"),
     "events:move_occurrence": Fuzz("executor"),

@@ -394,6 +394,7 @@ def _event_samples(world):
                 "events:manage_event",
                 "events:edit",
                 "events:publish",
+                "events:announce",
                 "events:cancel_event",
             )
         },

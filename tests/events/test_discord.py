@@ -207,3 +207,38 @@ def test_nothing_is_sent_until_discord_is_configured(
     event.refresh_from_db()
     assert event.status == Event.Status.PUBLISHED
     assert not event.discord_error
+
+
+def test_the_organiser_announces_again_after_a_failure(
+    configured, executor, client, django_capture_on_commit_callbacks
+):
+    event = make_event()
+    configured.answers += [(500, {"message": "oops"}, 0), (500, {"message": "oops"}, 0)]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_event(event=event, by=executor)
+    client.force_login(executor)
+    page = client.get(f"/events/manage/{event.pk}/").text
+    assert "Announce the next date on Discord again" in page
+
+    configured.answers += [(200, {"id": "m-2"}, 0), (200, {"id": "e-2"}, 0)]
+    response = client.post(f"/events/manage/{event.pk}/announce/", follow=True)
+
+    event.refresh_from_db()
+    assert (event.discord_message_id, event.discord_event_id, event.discord_error) == (
+        "m-2",
+        "e-2",
+        "",
+    )
+    assert "Announced on Discord." in response.text
+
+
+def test_announcing_again_says_why_it_cannot(settings, executor, client, fake):
+    settings.DISCORD_EVENTS_WEBHOOK_URL = ""
+    settings.DISCORD_BOT_TOKEN = ""
+    event = make_event(status=Event.Status.PUBLISHED)
+    client.force_login(executor)
+
+    response = client.post(f"/events/manage/{event.pk}/announce/", follow=True)
+
+    assert "Discord announcements are off" in response.text
+    assert fake.requests == []

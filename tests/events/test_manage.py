@@ -353,3 +353,35 @@ def test_the_event_page_costs_the_same_at_two_sizes(organiser, executor, uncache
         rsvp(date)
     _r, large = get_with_queries(organiser, url)
     assert len(large) == len(small)
+
+
+# --- Changing the number of seats ---------------------------------------------------
+
+
+def test_raising_the_seats_offers_them_to_the_people_waiting_in_order(executor, mailoutbox):
+    event = services.publish_event(event=make_series(executor, capacity=1), by=executor)
+    date = event.occurrences.order_by("starts_at").first()
+    rsvp(date)
+    first = rsvp(date, Rsvp.Status.WAITING)
+    second = rsvp(date, Rsvp.Status.WAITING)
+
+    services.save_event(event=event, by=executor, data={"capacity": 2})
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == Rsvp.Status.OFFERED
+    assert first.offer_expires_at is not None
+    assert second.status == Rsvp.Status.WAITING
+
+
+def test_the_seats_cannot_go_below_the_seats_already_taken(organiser, executor):
+    event = services.publish_event(event=make_series(executor, capacity=5), by=executor)
+    date = event.occurrences.order_by("starts_at").first()
+    for _person in range(3):
+        rsvp(date)
+
+    with pytest.raises(services.EventError, match="3 people already hold seats"):
+        services.save_event(event=event, by=executor, data={"capacity": 2})
+
+    event.refresh_from_db()
+    assert event.capacity == 5

@@ -124,6 +124,19 @@ def publish(request, pk):
     return redirect("events:manage_event", event.pk)
 
 
+@organiser_required
+@require_POST
+def announce(request, pk):
+    event = _event(request, pk)
+    try:
+        services.announce_again(event=event, by=request.user)
+    except services.EventError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Announced on Discord."))
+    return redirect("events:manage_event", event.pk)
+
+
 def _cancel_page(request, *, template, subject, act, done, label, back):
     reason = ReasonForm(request.POST or None)
     confirm = ConfirmForm(request.POST or None, label=label)
@@ -210,6 +223,7 @@ urlpatterns = [
     path("manage/<int:pk>/", manage_event, name="manage_event"),
     path("manage/<int:pk>/edit/", edit, name="edit"),
     path("manage/<int:pk>/publish/", publish, name="publish"),
+    path("manage/<int:pk>/announce/", announce, name="announce"),
     path("manage/<int:pk>/cancel/", cancel_event, name="cancel_event"),
     path("manage/occurrences/<int:pk>/cancel/", cancel_occurrence, name="cancel_occurrence"),
     path("manage/occurrences/<int:pk>/move/", move_occurrence, name="move_occurrence"),
