@@ -9,7 +9,7 @@ class ConferencesConfig(AppConfig):
     def ready(self):
         # Imported here: models can be used only once the app registry is ready.
         # --- public list, deadlines, follows, reminders, suggestions, personal data ---
-        from bpd.conferences import jobs, models, personal_data, selectors  # noqa: F401
+        from bpd.conferences import hub, jobs, models, personal_data, selectors  # noqa: F401
         from bpd.website import mail, registry
 
         registry.add_personal_data(
@@ -23,6 +23,7 @@ class ConferencesConfig(AppConfig):
             "footer", _("Python conferences"), "conferences:index", order=25, group="take-part"
         )
         registry.add_sitemap_section(_sitemap, order=40)
+        registry.add_hub(order=25, tasks=hub.tasks)
         # The list and the deadlines are cached for visitors (not a conference's own page:
         # it names speakers as far as their profiles allow, which must change at once).
         registry.add_public_content(models.Conference, models.Deadline)

@@ -14,4 +14,5 @@ def organiser_links(user):
     return [
         (_("Organise events"), reverse("events:manage")),
         (_("New event"), reverse("events:create")),
+        (_("Moderate the conference list"), reverse("conferences:moderate")),
     ]
