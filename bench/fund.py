@@ -24,7 +24,8 @@ def build(count, seed=11):
     from django.contrib.auth.models import Group
     from django.utils import timezone
 
-    from bpd.fund.models import Application, CostItem, Criterion, Event, Review, Round
+    from bpd.conferences.models import Conference as Event
+    from bpd.fund.models import Application, CostItem, Criterion, Review, Round
     from bpd.members.models import User
     from bpd.members.roles import Role
 

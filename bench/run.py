@@ -6,7 +6,9 @@
 
 Pieces, each also runnable alone: data.py (synthetic data), pages.py (page weight,
 queries at two sizes), load.py (HTTP throughput, latency and memory under
-gunicorn + wrk), fund.py (allocation and committee view at 5,000 applications).
+gunicorn + wrk), fund.py (allocation and committee view at 5,000 applications),
+events.py (the events and conference pages under load, the personal feed's queries,
+expanding a series).
 """
 
 import argparse
@@ -41,10 +43,12 @@ def main():
         pages = run("pages.py", "--small", "5", "--large", "50")
         load = run("load.py", "--duration", "1", "--warmup", "1", "--members", "200")
         fund = run("fund.py", "--applications", "300", "--repeat", "1")
+        events = run("events.py", "--duration", "1")
     else:
         pages = run("pages.py", "--small", "10", "--large", "10000")
         load = run("load.py", "--duration", "10", "--members", "20000")
         fund = run("fund.py", "--applications", "5000", "--repeat", "5")
+        events = run("events.py", "--duration", "10")
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     report = "\n\n".join(
         [
@@ -58,6 +62,8 @@ def main():
             pages,
             "## The Fund",
             fund,
+            "## Events and the conference list",
+            events,
         ]
     )
     OUT.mkdir(exist_ok=True)

@@ -144,7 +144,8 @@ def fill_posts(total, seed=1):
 
 
 def bench_round():
-    from bpd.fund.models import Criterion, Event, Round
+    from bpd.conferences.models import Conference as Event
+    from bpd.fund.models import Criterion, Round
     from bpd.members.models import User
 
     round = Round.objects.filter(slug="bench-round").first()
@@ -167,7 +168,8 @@ def bench_round():
 
 
 def fill_applications(total, seed=1):
-    from bpd.fund.models import Application, CostItem, Event, Review
+    from bpd.conferences.models import Conference as Event
+    from bpd.fund.models import Application, CostItem, Review
     from bpd.members.models import User
 
     round = bench_round()
