@@ -103,7 +103,7 @@ class Row:
 
 
 class Problems(Exception):
-    pass
+    """The file is refused: carries the list of (line, field, message) to report."""
 
 
 def source_key(name: str, starts_on: dt.date) -> str:

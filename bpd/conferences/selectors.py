@@ -17,11 +17,6 @@ REGIONS = ("002", "019", "142", "150", "009")
 SUPPORT_KINDS = (Deadline.Kind.FINANCIAL_AID, Deadline.Kind.OPPORTUNITY_GRANT)
 
 
-def countries_in(region):
-    """ISO codes of the countries in an M49 region."""
-    return [code for code, row in regions._table().items() if row["region"] == region]
-
-
 def upcoming_deadlines_prefetch(now=None):
     """Each conference's deadlines still ahead, soonest first (as `upcoming_deadlines`)."""
     return Prefetch(
@@ -39,7 +34,7 @@ def conference_list(*, region="", country="", online=None, support=False, tag=""
     if country:
         conferences = conferences.filter(country=country.upper())
     elif region:
-        conferences = conferences.filter(country__in=countries_in(region))
+        conferences = conferences.filter(country__in=regions.countries_in(region))
     if online is True:
         conferences = conferences.filter(online=True)
     elif online is False:

@@ -3,7 +3,6 @@ reader sees, with seat counts, attendance and the reader's own RSVPs, each in a 
 number of queries whatever the data size."""
 
 import datetime as dt
-from functools import cache
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -16,14 +15,6 @@ from bpd.members import regions
 REGION_CODES = ("002", "019", "142", "150", "009")
 # How many coming dates an event page lists (and describes for search engines).
 NEXT_ON_PAGE = 8
-
-
-@cache
-def countries_in(region: str) -> tuple[str, ...]:
-    """The ISO 3166 codes of the countries in an M49 region (from the offline table)."""
-    return tuple(
-        sorted(code for code in regions._table() if regions.region_code(code, "region") == region)
-    )
 
 
 # An event's page stays up once published, cancelled or not (people have the link).
@@ -56,7 +47,7 @@ def _filtered(occurrences, *, kind="", language="", region=""):
     if language:
         occurrences = occurrences.filter(event__language=language)
     if region:
-        occurrences = occurrences.filter(event__city__country__in=countries_in(region))
+        occurrences = occurrences.filter(event__city__country__in=regions.countries_in(region))
     return occurrences
 
 

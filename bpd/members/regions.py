@@ -29,6 +29,12 @@ def region_code(country, level="subregion"):
     return row[level] if row else ""
 
 
+@cache
+def countries_in(region, level="region"):
+    """The ISO 3166 codes of the countries in the M49 area `region` at `level`, sorted."""
+    return tuple(sorted(code for code, row in _table().items() if row[level] == region))
+
+
 def area_name(code, language=None):
     if not code:
         return ""
