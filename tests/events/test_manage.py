@@ -324,6 +324,11 @@ def test_organisers_reach_the_pages_from_the_hub_link(organiser, executor):
     links = dict(organiser_links(executor))
     assert organiser.get(links["Organise events"]).status_code == 200
     assert organiser.get(reverse("events:create")).status_code == 200
+    # Clicked from the hub: the Events card carries both links for an organiser.
+    hub = organiser.get(reverse("members:home")).text
+    assert f'href="{reverse("events:manage")}"' in hub
+    assert f'href="{reverse("events:create")}"' in hub
+    assert "New event" in organiser.get(links["Organise events"]).text
 
 
 def test_the_events_list_costs_the_same_at_two_sizes(organiser, executor, uncached):
