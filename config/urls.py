@@ -35,6 +35,8 @@ urlpatterns += i18n_patterns(
     path("fund/", include("bpd.fund.urls")),
     path("events/", include("bpd.events.urls")),
     path("conferences/", include("bpd.conferences.urls")),
+    path("communities/", include("bpd.communities.urls")),
+    path("money/", include("bpd.ledger.urls")),
     path("styleguide/", website_views.styleguide, name="styleguide"),
     path("", include("bpd.background.urls")),
     # Pages last: their catch-all pattern takes any path nothing else claimed.

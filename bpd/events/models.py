@@ -23,11 +23,30 @@ class EventQuerySet(models.QuerySet):
         return self.filter(status=Event.Status.PUBLISHED)
 
     def organised_by(self, user):
-        """Events `user` may manage: staff (executors) every event; later, community
-        leaders their community's (the next programme plugs in here)."""
-        if not user.is_authenticated or not is_executor(user):
+        """Events `user` may manage: executors every event; anyone else the events a
+        programme above gives them (`add_organiser_scope`: a community's leaders manage
+        the events their community hosts)."""
+        if not user.is_authenticated:
             return self.none()
-        return self.all()
+        if is_executor(user):
+            return self.all()
+        scopes = [scope(user) for scope in _ORGANISER_SCOPES]
+        if not scopes:
+            return self.none()
+        condition = scopes[0]
+        for scope in scopes[1:]:
+            condition |= scope
+        return self.filter(condition)
+
+
+# Functions (user) -> Q over Event: the events that user organises besides executors'.
+_ORGANISER_SCOPES = []
+
+
+def add_organiser_scope(scope):
+    """Let a programme above give people events to manage (see `organised_by`)."""
+    if scope not in _ORGANISER_SCOPES:
+        _ORGANISER_SCOPES.append(scope)
 
 
 class Event(models.Model):
@@ -49,6 +68,7 @@ class Event(models.Model):
 
     class Host(models.TextChoices):
         BPD = "bpd", _("Black Python Devs")
+        COMMUNITY = "community", _("A local community")
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("address"), max_length=220, unique=True)

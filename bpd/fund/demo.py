@@ -11,8 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from bpd.conferences.models import Conference
-from bpd.fund import imports, money, services
+from bpd.fund import imports, services
 from bpd.fund.models import Application, Criterion, ExchangeRate, Round
+from bpd.ledger import money
 from bpd.members.demo import demo_email
 from bpd.members.models import Profile, User
 from bpd.members.roles import Role

@@ -10,8 +10,8 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from bpd.fund import money
 from bpd.fund.models import Application, Category
+from bpd.ledger import money
 from bpd.website import spreadsheet
 
 

@@ -9,7 +9,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bpd.conferences.models import Conference
-from bpd.fund import exports, money
+from bpd.fund import exports
 from bpd.fund.models import (
     TEXT_LIMIT,
     Application,
@@ -20,6 +20,7 @@ from bpd.fund.models import (
     RoundText,
 )
 from bpd.fund.services import Draft
+from bpd.ledger import money
 from bpd.members import choices
 from bpd.members.forms import LocationMixin
 from bpd.members.models import User

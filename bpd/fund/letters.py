@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-from bpd.fund import money
 from bpd.fund.models import Category
+from bpd.ledger import money
 from bpd.website import languages
 from bpd.website.models import SiteSettings
 from bpd.website.templatetags.bpd import day

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from bpd.fund import money
+from bpd.ledger import money
 from bpd.members.fields import CodeListField
 from bpd.members.models import City
 from bpd.members.roles import Role, has_role, is_executor, is_treasurer

@@ -7,7 +7,6 @@ from babel.numbers import format_decimal
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from bpd.fund import money
 from bpd.fund.models import (
     Application,
     Booking,
@@ -20,6 +19,7 @@ from bpd.fund.models import (
     TripReport,
 )
 from bpd.fund.templatetags.fund import as_date, requirement_label, verdict_label
+from bpd.ledger import money
 from bpd.website import languages
 from bpd.website.languages import country_name
 from bpd.website.registry import Section

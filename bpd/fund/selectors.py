@@ -8,7 +8,7 @@ from django.db.models import Avg, Count, F, Max, Min, OuterRef, Prefetch, Q, Sub
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from bpd.fund import allocation, money
+from bpd.fund import allocation
 from bpd.fund.models import (
     Application,
     AwardItem,
@@ -19,6 +19,7 @@ from bpd.fund.models import (
     Review,
     Round,
 )
+from bpd.ledger import money
 from bpd.members.regions import region_of
 from bpd.members.roles import Role, has_role
 from bpd.website.languages import country_name

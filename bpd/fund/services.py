@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from bpd.audit import services as audit
 from bpd.audit.verbs import Verb
 from bpd.conferences.models import Conference
-from bpd.fund import feasibility, imports, letters, money, notifications, selectors
+from bpd.fund import feasibility, imports, letters, notifications, selectors
 from bpd.fund.models import (
     Application,
     AwardItem,
@@ -33,6 +33,7 @@ from bpd.fund.models import (
     Score,
     TripReport,
 )
+from bpd.ledger import money
 from bpd.members.roles import Role, has_role
 
 S = Application.Status

@@ -71,7 +71,9 @@ GET = {
     "members:my_data": MEMBERS_ONLY,
     "members:delete_account": MEMBERS_ONLY,
     # The target shares their name with "leaders and staff" only.
-    "members:profile": cells(LOGIN, 404, target=200, leader=200, **dict.fromkeys(EXECUTORS, 200)),
+    "members:profile": cells(
+        LOGIN, 404, target=200, leader=200, other_leader=200, **dict.fromkeys(EXECUTORS, 200)
+    ),
     "members:connection_start": POST_ONLY,
     "members:connection_remove": POST_ONLY,
     "members:connection_callback": cells(LOGIN, 302),  # no state: back to the connections page
@@ -188,11 +190,17 @@ GET = {
     "fund:submitted": OWN_APPLICATION,
     # Only leaders may apply; who has applied already is sent to their application.
     "fund:apply": cells(
-        LOGIN, 403, leader=200, target=302, executor_applicant=302, treasurer_applicant=302
+        LOGIN,
+        403,
+        leader=200,
+        other_leader=200,
+        target=302,
+        executor_applicant=302,
+        treasurer_applicant=302,
     ),
     # The leader's complete draft in round-5 (the others who have applied elsewhere are
-    # not leaders: round-5 is for leaders only).
-    "fund:check_answers": cells(LOGIN, 403, leader=200),
+    # not leaders: round-5 is for leaders only; the other leader has no draft there).
+    "fund:check_answers": cells(LOGIN, 403, leader=200, other_leader=302),
     "fund:withdraw": POST_ONLY,
     "fund:reply": POST_ONLY,
     "fund:visa_outcome": POST_ONLY,
@@ -604,10 +612,16 @@ MAY_SEE = {
     "MARK-NAME": {
         "target": ANYWHERE,
         "leader": ANYWHERE,
+        "other_leader": ANYWHERE,
         **dict.fromkeys(TREASURERS, BOOKING_PAGES),
         **dict.fromkeys(EXECUTORS, BOOKING_PAGES | DIRECTORY),
     },
-    "MARK-PRONOUN": {"target": ANYWHERE, "leader": ANYWHERE, **dict.fromkeys(EXECUTORS, DIRECTORY)},
+    "MARK-PRONOUN": {
+        "target": ANYWHERE,
+        "leader": ANYWHERE,
+        "other_leader": ANYWHERE,
+        **dict.fromkeys(EXECUTORS, DIRECTORY),
+    },
     # "Only me".
     "MARK-CITY": {"target": ANYWHERE},
     "MARK-BIO": {"target": ANYWHERE},

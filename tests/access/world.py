@@ -36,7 +36,8 @@ ROLES = [
     "anonymous",
     "member",
     "target",  # the member whose data is marked; also the Fund applicant
-    "leader",
+    "leader",  # leads the community the samples belong to
+    "other_leader",  # leads another community: may act for theirs only, never this one
     "reviewer",  # listed on the round and holding the reviewer role
     "ex_reviewer",  # still listed on the round, but the reviewer role was taken away
     "treasurer",
@@ -57,6 +58,7 @@ GROUPS = {
     "reviewer2": [Role.REVIEWER],
     "reviewer3": [Role.REVIEWER],
     "traveller": [Role.LEADER],
+    "other_leader": [Role.LEADER],
 }
 
 # Markers planted in the target's data. A page showing one to a role that may not see
@@ -109,6 +111,10 @@ def build_world():
     _fund(world)
     _events(world)
     _conferences(world)
+    _communities(world)
+    _sponsorship(world)
+    _payments(world)
+    _tickets(world)
     return world
 
 
@@ -328,6 +334,10 @@ def samples(world):
         "fund:visa_check": {"pk": o["e1"].pk},
         **_event_samples(world),
         **_conference_samples(world),
+        **_community_samples(world),
+        **_sponsorship_samples(world),
+        **_payment_samples(world),
+        **_ticket_samples(world),
     }
 
 
@@ -460,3 +470,56 @@ def fund_world(target_user, users):
     world = World(users=users)
     _fund(world)
     return world.objects["round"], world.objects["t1"]
+
+
+# --- Local communities (bpd.communities) and the ledger (bpd.ledger) ---------------------
+# "leader" leads world.objects["community"] (Accra); "other_leader" leads
+# world.objects["other_community"] (Lagos) and must never act for Accra.
+
+
+def _communities(world):
+    """Communities: the two led communities and what their pages need."""
+    from bpd.communities.models import Community, Leadership
+
+    accra = CityFactory(
+        name="Accra", country="GH", latitude=5.556, longitude=-0.1969, timezone="Africa/Accra"
+    )
+    lagos = CityFactory(name="Lagos", country="NG", latitude=6.4541, longitude=3.3947)
+    for key, name, city, leader in (
+        ("community", "PyData Accra", accra, "leader"),
+        ("other_community", "Python Lagos", lagos, "other_leader"),
+    ):
+        community = Community.objects.create(
+            name=name, slug=name.lower().replace(" ", "-"), city=city, country=city.country,
+            description=f"{name} meets monthly.", status=Community.Status.ACTIVE,
+        )  # fmt: skip
+        Leadership.objects.create(community=community, user=world.users[leader])
+        world.objects[key] = community
+
+
+def _community_samples(world):
+    return {}
+
+
+def _sponsorship(world):
+    """Sponsorship requests and the policy (filled in with the sponsorship pages)."""
+
+
+def _sponsorship_samples(world):
+    return {}
+
+
+def _payments(world):
+    """The ledger and the treasurer's payments (filled in with those pages)."""
+
+
+def _payment_samples(world):
+    return {}
+
+
+def _tickets(world):
+    """Draws, entries and codes (filled in with the ticket pages)."""
+
+
+def _ticket_samples(world):
+    return {}

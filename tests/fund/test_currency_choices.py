@@ -5,7 +5,6 @@ import re
 import pytest
 from django.utils import translation
 
-from bpd.fund import money
 from bpd.fund.forms import (
     ApplicationForm,
     BookingForm,
@@ -14,6 +13,7 @@ from bpd.fund.forms import (
     RoundForm,
 )
 from bpd.fund.models import Application
+from bpd.ledger import money
 from bpd.website.languages import sort_key
 from tests.fund.conftest import make_application
 from tests.fund.test_trust import accepted

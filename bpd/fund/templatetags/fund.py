@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bpd.fund import money as money_lib
+from bpd.ledger import money as money_lib
 from bpd.website.languages import country_name
 from bpd.website.templatetags.bpd import day, tag
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bpd.fund import feasibility, money, selectors, services
+from bpd.fund import feasibility, selectors, services
 from bpd.fund.forms import (
     ApplicationForm,
     ConsentForm,
@@ -25,6 +25,7 @@ from bpd.fund.models import (
 from bpd.fund.services import FundError
 from bpd.fund.views.common import _attempt, _refuse_invalid
 from bpd.fund.views.letters import letter_pdf
+from bpd.ledger import money
 from bpd.members.roles import Role, has_role
 from bpd.website import languages
 

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bpd.fund import exports, money, selectors, services, waittimes
+from bpd.fund import exports, selectors, services, waittimes
 from bpd.fund.forms import (
     BookingForm,
     BookingStatusForm,
@@ -24,6 +24,7 @@ from bpd.fund.models import (
     WaitTimeImport,
 )
 from bpd.fund.views.common import _attempt, _refuse_invalid
+from bpd.ledger import money
 from bpd.members.roles import treasurer_required
 from bpd.website.forms import ConfirmForm
 

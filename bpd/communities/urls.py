@@ -1,0 +1,13 @@
+from bpd.communities.views import community, payments, sponsorship, tickets
+
+app_name = "communities"
+# Each views module lists its own paths: communities (directory, proposals, leaders),
+# sponsorship requests and policy, the treasurer's payments, tickets and draws.
+# A community's own page ("<slug>/...") comes last, so it never hides another path.
+urlpatterns = [
+    *sponsorship.urlpatterns,
+    *payments.urlpatterns,
+    *tickets.urlpatterns,
+    *community.urlpatterns,
+    *getattr(community, "slug_patterns", []),
+]
