@@ -22,19 +22,18 @@ class Pool(models.Model):
     may be committed against it (`bpd.ledger.services.commit` holds the row lock)."""
 
     programme = models.CharField(_("programme"), max_length=20, choices=Programme.choices)
-    # A stable name for the thing the pool belongs to: "fund.round:7", "sponsorship:2027",
-    # "sponsorship:2027:002" (the year's pool for Africa, UN M49 code 002).
+    # A stable name for the thing the pool belongs to: "fund.round:7", "sponsorship:2027".
+    # A share of a pool for one region (the sponsorship policy's region pools) is not a
+    # pool of its own: it is checked over the pool's entries for that region.
     key = models.CharField(max_length=100, unique=True)
     name = models.CharField(_("name"), max_length=200)
     year = models.PositiveIntegerField(_("year"))
-    # A UN M49 region code when the pool is for one region; blank for a whole programme.
-    region = models.CharField(_("region"), max_length=3, blank=True)
     currency = models.CharField(_("currency"), max_length=3, default="USD")
     budget = models.BigIntegerField(_("budget (minor units)"))
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
-        ordering = ["-year", "programme", "region", "pk"]
+        ordering = ["-year", "programme", "pk"]
         constraints = [
             models.CheckConstraint(condition=models.Q(budget__gte=0), name="pool_not_negative")
         ]

@@ -30,11 +30,14 @@ class PoolFigures:
         return self.budget - self.committed
 
 
-def figures(pool):
-    """What is committed, paid and lost against `pool`, in its currency's minor units."""
+def figures(pool, region=None):
+    """What is committed, paid and lost against `pool` (or its entries for one UN M49
+    `region`), in its currency's minor units."""
+    entries = Entry.objects.filter(pool=pool)
+    if region is not None:
+        entries = entries.filter(region=region)
     sums = dict(
-        Entry.objects.filter(pool=pool)
-        .values_list("kind")
+        entries.values_list("kind")
         .annotate(total=Sum("amount_in_pool_currency"))
         .values_list("kind", "total")
     )
@@ -50,7 +53,7 @@ def figures(pool):
     )
 
 
-def pool_for(*, programme, key, name, year, currency, budget, region=""):
+def pool_for(*, programme, key, name, year, currency, budget):
     """The pool named `key`, made with these values if it does not exist yet."""
     pool, _created = Pool.objects.get_or_create(
         key=key,
@@ -60,7 +63,6 @@ def pool_for(*, programme, key, name, year, currency, budget, region=""):
             "year": year,
             "currency": currency,
             "budget": budget,
-            "region": region,
         },
     )
     return pool
@@ -91,36 +93,37 @@ def record(
     country="",
     occurred_on=None,
     note="",
-    also_within=(),
+    region_budget=None,
 ):
-    """Record one movement against `pool`. A commitment must fit the pool (and every pool
-    in `also_within`, e.g. the year's total when `pool` is a region's share): the pools
-    are locked, in key order, before the check. Returns the entry."""
+    """Record one movement against `pool`. A commitment must fit what is left of the
+    pool and, with `region_budget`, of the region's share (the entries of the pool whose
+    region is `country`'s). The pool's row is locked before the check, so commitments
+    racing for its last units are taken one after the other. Returns the entry."""
     if amount < 0:
         raise LedgerError(_("An amount cannot be negative."))
     if currency not in money.CURRENCIES:
         raise LedgerError(_("Choose a currency from the list."))
     with transaction.atomic():
-        pools = list(
-            Pool.objects.select_for_update()
-            .filter(pk__in={pool.pk, *(p.pk for p in also_within)})
-            .order_by("key")
-        )
-        locked = {p.pk: p for p in pools}
-        pool = locked[pool.pk]
+        pool = Pool.objects.select_for_update().get(pk=pool.pk)
         rate = _check_rate(rate, currency, pool)
         in_pool = money.convert(amount, currency, rate, pool.currency)
+        region = regions.region_code(country, "region") if country else ""
         if kind == Entry.Kind.COMMITMENT:
-            for each in pools:
-                if each.currency != pool.currency:
-                    raise LedgerError(_("These pools do not share a currency."))
-                if figures(each).committed + in_pool > each.budget:
-                    raise LedgerError(
-                        _(
-                            "This would commit more than is left in “%(pool)s”. Nothing was recorded."
-                        )
-                        % {"pool": each.name}
+            if figures(pool).committed + in_pool > pool.budget:
+                raise LedgerError(
+                    _("This would commit more than is left in “%(pool)s”. Nothing was recorded.")
+                    % {"pool": pool.name}
+                )
+            if region_budget is not None and (
+                figures(pool, region=region).committed + in_pool > region_budget
+            ):
+                raise LedgerError(
+                    _(
+                        "This would commit more than is left of the region's share of "
+                        "“%(pool)s”. Nothing was recorded."
                     )
+                    % {"pool": pool.name}
+                )
         kwargs = {"occurred_on": occurred_on} if occurred_on else {}
         return Entry.objects.create(
             pool=pool,
@@ -134,7 +137,7 @@ def record(
             rate=rate,
             amount_in_pool_currency=in_pool,
             country=country,
-            region=regions.region_code(country, "region") if country else "",
+            region=region,
             source=source,
             note=note,
             recorded_by=by,
