@@ -12,6 +12,8 @@ PUBLIC_PATHS = [
     "code-of-conduct/",
     "experts/",
     "fund/",
+    "communities/",
+    "communities/sponsored/",
     "accounts/signup/",
     "accounts/login/code/",
 ]

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bpd.conferences.models import Conference
-from bpd.fund import imports, services
+from bpd.fund import imports, ledger_sync, services
 from bpd.fund.models import Application, Criterion, ExchangeRate, Round
 from bpd.ledger import money
 from bpd.members.demo import demo_email
@@ -85,6 +85,7 @@ def _round(name, slug, *, opens, closes, reviewers):
                 round=round, currency=code, rate=Decimal(rate), as_of=timezone.now().date()
             )
         round.reviewers.set(reviewers)
+        ledger_sync.sync_round(round)  # its pool in the ledger, as save_round makes it
     return round, created
 
 

@@ -4,7 +4,22 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, F, Max, Min, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -20,6 +35,8 @@ from bpd.fund.models import (
     Round,
 )
 from bpd.ledger import money
+from bpd.ledger.models import Entry as LedgerEntry
+from bpd.ledger.services import net_by
 from bpd.members.regions import region_of
 from bpd.members.roles import Role, has_role
 from bpd.website.languages import country_name
@@ -345,32 +362,113 @@ def committee_rows(applications):
     return rows
 
 
-def round_report(round):
-    """Budget, committed and spent (from `round_money`), awarded and spent by category,
-    committed and spent by region and country; outcomes; visas; losses; out-of-pocket."""
-    figures = round_money(round)
-    by_category = defaultdict(lambda: [0, 0])
+def ledger_key(round):
+    """The name of `round`'s pool in the platform's ledger (bpd.ledger)."""
+    return f"fund.round:{round.pk}"
+
+
+# Ledger sources of the entries that are bookings' money (payments, refunds, losses); an
+# out-of-pocket cost paid back is a payment too, but not part of what bookings spent.
+BOOKING_SOURCE = "fund.booking:"
+
+
+def _place_rows(committed, spent):
+    """Rows by region and by country from {country code: amount} of committed and spent
+    money, largest first: ({region rows}, {country rows})."""
     by_region, by_country = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0])
     country_codes = {}  # name in the reader's language -> ISO code, for the CSV's code column
-    for row in figures.rows:
-        for category, amount in row.awarded_by_category.items():
-            by_category[category][0] += amount
-        for category, amount in row.spent_by_category.items():
-            by_category[category][1] += amount
-        origin = row.application.origin_country
+    for origin in set(committed) | set(spent):
+        amounts = (committed.get(origin, 0), spent.get(origin, 0))
         country_codes[country_name(origin) or "—"] = origin
         for bucket, key in (
             (by_region, region_of(origin) or "—"),
             (by_country, country_name(origin) or "—"),
         ):
-            bucket[key][0] += row.committed
-            bucket[key][1] += row.spent
+            bucket[key][0] += amounts[0]
+            bucket[key][1] += amounts[1]
 
-    def rows(table, first, codes=None):
+    def rows(table, codes=None):
         return [
-            {"key": key, first: a, "spent": b, "code": (codes or {}).get(key, "")}
+            {"key": key, "committed": a, "spent": b, "code": (codes or {}).get(key, "")}
             for key, (a, b) in sorted(table.items(), key=lambda kv: (-kv[1][0], kv[0]))
         ]
+
+    return rows(by_region), rows(by_country, country_codes)
+
+
+def report_money_from_records(round, figures=None):
+    """The report's money figures from the Fund's own records (`round_money`): what the
+    ledger must equal (tests/ledger/test_fund_equality.py)."""
+    figures = figures or round_money(round)
+    committed, spent = defaultdict(int), defaultdict(int)
+    for row in figures.rows:
+        committed[row.application.origin_country] += row.committed
+        spent[row.application.origin_country] += row.spent
+    by_region, by_country = _place_rows(committed, spent)
+    return {
+        "committed": figures.committed,
+        "spent": figures.spent,
+        "refunded": figures.refunded,
+        "losses": figures.lost,
+        "by_region": by_region,
+        "by_country": by_country,
+    }
+
+
+def report_money_from_ledger(round):
+    """The report's money figures from the platform's ledger: the round's pool, its
+    commitments less releases (committed), the payments for bookings less their refunds
+    (spent), refunds and losses, per country of the travellers. One query."""
+    entries = LedgerEntry.objects.filter(pool__key=ledger_key(round)).annotate(
+        booking=Case(
+            When(source__startswith=BOOKING_SOURCE, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+    K = LedgerEntry.Kind
+    committed, spent = defaultdict(int), defaultdict(int)
+    refunded = lost = 0
+    for (country, booking, kind), total in net_by(entries, "country", "booking").items():
+        if kind == K.COMMITMENT:
+            committed[country] += total
+        elif kind == K.RELEASE:
+            committed[country] -= total
+        elif kind == K.PAYMENT and booking:
+            spent[country] += total
+        elif kind == K.REFUND and booking:
+            spent[country] -= total
+            refunded += total
+        elif kind == K.LOSS:
+            lost += total
+    # Countries whose money was all released (a declined offer) hold nothing: no row.
+    places = {c for c in set(committed) | set(spent) if committed[c] or spent[c]}
+    by_region, by_country = _place_rows(
+        {c: committed[c] for c in places}, {c: spent[c] for c in places}
+    )
+    return {
+        "committed": sum(committed.values()),
+        "spent": sum(spent.values()),
+        "refunded": refunded,
+        "losses": lost,
+        "by_region": by_region,
+        "by_country": by_country,
+    }
+
+
+def round_report(round, *, money_figures=report_money_from_ledger):
+    """Budget, committed and spent, refunds and losses, committed and spent by region
+    and country: the money, read from the platform's ledger (`money_figures`). Awarded
+    and spent by category, refunds expected and awaited, provisional losses, outcomes,
+    visas and out-of-pocket costs: from the Fund's own records (`round_money`), which
+    hold what the ledger does not (what a booking was for, a refund not yet received)."""
+    figures = round_money(round)
+    by_category = defaultdict(lambda: [0, 0])
+    for row in figures.rows:
+        for category, amount in row.awarded_by_category.items():
+            by_category[category][0] += amount
+        for category, amount in row.spent_by_category.items():
+            by_category[category][1] += amount
 
     outcomes = defaultdict(int)
     visas = defaultdict(int)
@@ -384,17 +482,15 @@ def round_report(round):
             visas[visa or "pending"] += 1
     return {
         "money": figures,
-        "committed": figures.committed,
-        "spent": figures.spent,
-        "by_category": rows(by_category, "awarded"),
-        "by_region": rows(by_region, "committed"),
-        "by_country": rows(by_country, "committed", country_codes),
+        **money_figures(round),
+        "by_category": [
+            {"key": key, "awarded": a, "spent": b, "code": ""}
+            for key, (a, b) in sorted(by_category.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        ],
         "outcomes": dict(outcomes),
         "visas": dict(visas),
-        "losses": figures.lost,
         "losses_provisional": figures.lost_provisional,
         "refunds_expected": figures.expected,
-        "refunded": figures.refunded,
         "refunds_awaited": figures.awaited,
         "out_of_pocket_count": sum(
             1

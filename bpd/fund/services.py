@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from bpd.audit import services as audit
 from bpd.audit.verbs import Verb
 from bpd.conferences.models import Conference
-from bpd.fund import feasibility, imports, letters, notifications, selectors
+from bpd.fund import feasibility, imports, ledger_sync, letters, notifications, selectors
 from bpd.fund.models import (
     Application,
     AwardItem,
@@ -34,6 +34,7 @@ from bpd.fund.models import (
     TripReport,
 )
 from bpd.ledger import money
+from bpd.ledger.services import LedgerError
 from bpd.members.roles import Role, has_role
 
 S = Application.Status
@@ -79,10 +80,24 @@ def _transition(application, *, allowed, to, actor, verb, **detail):
     )
 
 
+def _sync_ledger(application, actor):
+    """Bring the platform's ledger in line with `application`'s money (see
+    `bpd.fund.ledger_sync`), inside the caller's transaction: if the ledger refuses (no
+    rate for a currency, a pool that would be exceeded), the whole change is refused."""
+    try:
+        ledger_sync.sync_application(application, by=actor)
+    except LedgerError as error:
+        raise FundError(str(error)) from error
+
+
 def _lock_round(round):
     """Serialise every change to what a round has committed (row lock on PostgreSQL;
-    SQLite's IMMEDIATE transactions already take the database write lock)."""
-    return Round.objects.select_for_update().get(pk=round.pk)
+    SQLite's IMMEDIATE transactions already take the database write lock). FOR NO KEY
+    UPDATE: writers of the round queue as before, while the foreign-key checks PostgreSQL
+    makes at COMMIT for rows pointing at the round (an application answering its offer,
+    which then locks the round's pool in the ledger) are not blocked: a round locked FOR
+    UPDATE while its holder waits for the pool could deadlock with them."""
+    return Round.objects.select_for_update(no_key=True).get(pk=round.pk)
 
 
 # Rounds --------------------------------------------------------------------
@@ -113,6 +128,10 @@ def save_round(*, actor, form, criteria=None, texts=None):
                     )
             before = {f: getattr(stored, f) for f in Round.MONEY_FIELDS}
         round = form.save()
+        try:
+            ledger_sync.sync_round(round)  # the round's pool follows its name and budget
+        except LedgerError as error:
+            raise FundError(str(error)) from error
         for formset in (criteria, texts):
             if formset is not None:
                 formset.instance = round
@@ -262,6 +281,8 @@ def submit(*, application, actor, consent, now=None):
 def withdraw(*, application, actor):
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
+        # No money to release: what may be withdrawn (a draft, a submitted or waiting-list
+        # application) holds none in the ledger.
         _transition(
             application, allowed=S.WITHDRAWABLE, to=S.WITHDRAWN, actor=actor, verb=Verb.WITHDRAWN
         )
@@ -524,6 +545,7 @@ def _offer(decision, *, actor, now, budget_left):
         verb=Verb.OFFERED,
         amount=total,
     )
+    _sync_ledger(application, actor)
     return total
 
 
@@ -635,6 +657,7 @@ def reply_to_offer(*, application, actor, accept, passport_name="", now=None):
                 actor=actor,
                 verb=Verb.OFFER_ACCEPTED,
             )
+            _sync_ledger(application, actor)
             passport_name = _clean_passport_name(passport_name)
             if passport_name:
                 application.passport_name = passport_name
@@ -648,6 +671,10 @@ def reply_to_offer(*, application, actor, accept, passport_name="", now=None):
             actor=actor,
             verb=Verb.OFFER_DECLINED,
         )
+        # Its money released before the waiting list moves up into it. The round is locked
+        # first, then its pool in the ledger, as everywhere (the other order could deadlock).
+        _lock_round(application.round)
+        _sync_ledger(application, actor)
         return offer_next_from_waitlist(round=application.round, actor=None, now=now)
 
 
@@ -667,7 +694,9 @@ def lapse_overdue_offers(*, now=None):
         with transaction.atomic():
             round = _lock_round(Round(pk=round_id))
             application = (
-                Application.objects.select_for_update()
+                # Its own row only: the round is locked above (no key), and a FOR UPDATE
+                # on it here could deadlock with a reply holding the round's pool.
+                Application.objects.select_for_update(of=("self",))
                 .select_related("round")
                 .filter(pk=pk, status=S.OFFERED, decision__offer_deadline__lt=now)
                 .first()
@@ -677,6 +706,7 @@ def lapse_overdue_offers(*, now=None):
             _transition(
                 application, allowed={S.OFFERED}, to=S.LAPSED, actor=None, verb=Verb.OFFER_LAPSED
             )
+            _sync_ledger(application, None)
             nxt = offer_next_from_waitlist(round=round, actor=None, now=now)
             if nxt:
                 promoted.append(nxt)
@@ -783,6 +813,7 @@ def add_booking(
             refundable=refundable,
             status=status,
         )
+        _sync_ledger(application, actor)
         _log(
             actor=actor,
             verb=Verb.BOOKING_ADDED,
@@ -871,6 +902,7 @@ def set_booking_status(*, booking, status, actor, expected_refund=None, refunded
             booking.loss = price - booking.refunded
         booking.status = status
         booking.save(update_fields=["status", "expected_refund", "refunded", "loss"])
+        _sync_ledger(booking.application, actor)
         _log(
             actor=actor,
             verb=Verb.BOOKING_STATUS,
@@ -936,6 +968,7 @@ def settle_out_of_pocket(*, item, actor, now=None):
         _refuse_own(item.application, actor)
         item.settled_at = now or timezone.now()
         item.save(update_fields=["settled_at"])
+        _sync_ledger(item.application, actor)
         _log(
             actor=actor,
             verb=Verb.OUT_OF_POCKET_SETTLED,

@@ -74,6 +74,17 @@ class Entry(models.Model):
     source = models.CharField(max_length=100, db_index=True)
     occurred_on = models.DateField(_("date"), default=timezone.localdate)
     note = models.CharField(_("note"), max_length=500, blank=True)
+    # A correction never edits or deletes an entry: it reverses it. The reversal has the
+    # same kind and amounts and points at the entry it cancels; figures subtract it, and
+    # the right entry is recorded after it (`bpd.ledger.services.reverse`).
+    reverses = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
+        verbose_name=_("reverses"),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -39,6 +39,20 @@ MONEY = EXECUTORS_ONLY | dict.fromkeys(TREASURERS, 200)
 POST_ONLY = cells(LOGIN, 405)  # GET: the view only answers POST
 OWN_APPLICATION = cells(LOGIN, 404, target=200)  # others get 404: an id tells them nothing
 SIGNED_OUT_ONLY = cells(200, 302)  # signed-in people are sent on; nothing is written
+# The events organiser's pages: executors and the leaders of a community (each sees the
+# events their community hosts); Accra's things: its leader and executors, not Lagos's.
+ORGANISERS = EXECUTORS_ONLY | {"leader": 200, "other_leader": 200}
+ACCRA_ORGANISERS = EXECUTORS_ONLY | {"leader": 200, "other_leader": 404}
+ACCRA_LEADERS = EXECUTORS_ONLY | {"leader": 200}  # the other leader: 403, like members
+# Sponsorship: leaders of any community; Accra's requests: its leader only (Lagos's: 404).
+LEADERS = cells(LOGIN, 403, leader=200, other_leader=200)
+ACCRA_SPONSORSHIP = cells(LOGIN, 403, leader=200, other_leader=404)
+SPONSORSHIP_DECISIONS = (
+    "communities:sponsorship_approve",
+    "communities:sponsorship_changes",
+    "communities:sponsorship_decline",
+    "communities:sponsorship_cancel",
+)
 
 # GET, per pattern key: the URL name ("namespace:name"), or the route of an unnamed pattern.
 GET = {
@@ -132,21 +146,23 @@ GET = {
     "events:mine": MEMBERS_ONLY,
     "events:calendar_settings": MEMBERS_ONLY,
     "events:attendees": cells(LOGIN, 404, **dict.fromkeys(EXECUTORS, 200)),
-    # The organiser's pages (staff for now). Sample: "Matrix draft" and its one date.
+    # The organiser's pages: executors, and a community's leaders for the events it hosts.
+    # Sample: "Matrix draft" (hosted by Accra) and its one date: Accra's leader manages it,
+    # Lagos's leader opens the list (their own events) and gets 404 on Accra's.
+    "events:manage": ORGANISERS,
+    "events:create": EXECUTORS_ONLY,  # a BPD event; a community creates its own
     **dict.fromkeys(
         (
-            "events:manage",
-            "events:create",
             "events:manage_event",
             "events:edit",
             "events:cancel_event",
             "events:cancel_occurrence",
             "events:move_occurrence",
         ),
-        EXECUTORS_ONLY,
+        ACCRA_ORGANISERS,
     ),
-    "events:publish": EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405),
-    "events:announce": EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405),
+    "events:publish": ORGANISERS | dict.fromkeys((*EXECUTORS, "leader", "other_leader"), 405),
+    "events:announce": ORGANISERS | dict.fromkeys((*EXECUTORS, "leader", "other_leader"), 405),
     # The conference list. Sample: "Matrix Conf" (published; the target speaks there and
     # follows it); for review, "Suggested Conf" (suggested by the member).
     "conferences:index": PUBLIC,
@@ -205,6 +221,95 @@ GET = {
     "fund:reply": POST_ONLY,
     "fund:visa_outcome": POST_ONLY,
     "fund:trip_report": POST_ONLY,
+    # Local communities (world._communities). Samples: Accra (led by "leader"; the target
+    # is a member), the target's proposal "Python Kano", Accra's leadership of "leader".
+    "communities:index": PUBLIC,
+    "communities:detail": PUBLIC,
+    "communities:propose": MEMBERS_ONLY,
+    "communities:mine": MEMBERS_ONLY,
+    **dict.fromkeys(("communities:join", "communities:follow", "communities:leave"), POST_ONLY),
+    # A leader of another community gets 403 on Accra's edit and new-event pages.
+    "communities:edit": ACCRA_LEADERS,
+    "communities:new_event": ACCRA_LEADERS,
+    "communities:manage": EXECUTORS_ONLY,
+    "communities:manage_community": EXECUTORS_ONLY,
+    **dict.fromkeys(
+        (
+            "communities:approve",
+            "communities:decline",
+            "communities:add_leader",
+            "communities:remove_leader",
+            "communities:close",
+        ),
+        EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405),
+    ),
+    # Sponsored tickets (world._tickets). Members apply and answer for their own entries
+    # (others' ids are 404); Accra's leader and executors run Accra's draws, the other
+    # community's leader gets 404; anyone reads a published draw and checks it.
+    "communities:tickets": MEMBERS_ONLY,
+    "communities:ticket_apply": MEMBERS_ONLY,  # the form, or why this member may not apply
+    **dict.fromkeys(
+        ("communities:ticket_confirm", "communities:ticket_decline", "communities:ticket_withdraw"),
+        POST_ONLY,
+    ),
+    "communities:draws_manage": cells(
+        LOGIN, 403, leader=200, other_leader=200, **dict.fromkeys(EXECUTORS, 200)
+    ),
+    **dict.fromkeys(
+        (
+            "communities:draw_setup",
+            "communities:draw_run",
+            "communities:draw_codes",
+            "communities:draw_attendance",
+        ),
+        cells(LOGIN, 404, leader=200, **dict.fromkeys(EXECUTORS, 200)),
+    ),
+    **dict.fromkeys(("communities:draw_by_name", "communities:draw_issued"), POST_ONLY),
+    **dict.fromkeys(
+        ("communities:draw", "communities:draw_json", "communities:verify_script"), PUBLIC
+    ),
+    # Sponsorship (world._sponsorship): Accra's requests, one per state. Leaders see their
+    # own communities' requests (members who lead nothing: 403; Lagos's leader: 404 on
+    # Accra's); executors review every request but drafts, decide, and keep the policy.
+    **dict.fromkeys(("communities:sponsorship", "communities:sponsorship_new"), LEADERS),
+    **dict.fromkeys(
+        (
+            "communities:sponsorship_new_for",  # sample: Accra
+            "communities:sponsorship_request",  # sample: the draft
+            "communities:sponsorship_edit",
+        ),
+        ACCRA_SPONSORSHIP,
+    ),
+    **dict.fromkeys(
+        ("communities:sponsorship_submit", "communities:sponsorship_withdraw"),
+        cells(LOGIN, 403, leader=405, other_leader=405),
+    ),
+    "communities:sponsorship_complete": cells(405, 405),
+    **dict.fromkeys(
+        (
+            "communities:sponsorship_policy",
+            "communities:sponsorship_review",
+            "communities:sponsorship_review_request",  # sample: the submitted request
+        ),
+        EXECUTORS_ONLY,
+    ),
+    **dict.fromkeys(SPONSORSHIP_DECISIONS, EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405)),
+    **dict.fromkeys(("communities:sponsored", "communities:sponsored_year"), PUBLIC),
+    # Money (world._payments): the ledger's totals and entries, and their CSV; payments to
+    # organisers (sample: Accra's request approved and waiting for its payment) and the
+    # refund of one cancelled after it was paid (POST only). The treasurer and executors.
+    **dict.fromkeys(
+        (
+            "ledger:overview",
+            "ledger:entries",
+            "ledger:entries_csv",
+            "ledger:totals_csv",
+            "communities:payments",
+            "communities:payment",
+        ),
+        MONEY,
+    ),
+    "communities:payment_refund": MONEY | dict.fromkeys((*TREASURERS, *EXECUTORS), 405),
 }
 
 # Django's admin: one rule for every pattern under admin/ (staff only; what an executor
@@ -246,14 +351,15 @@ POST = {
     ),
     "conferences:follow": MEMBERS_ONLY,
     "conferences:unfollow": MEMBERS_ONLY,
+    "communities:payment_refund": MONEY,
     # Read-only pages and feeds (GET only); the zone form only sets a cookie.
     **dict.fromkeys(
         ("events:index", "events:past", "events:detail", "events:event_ics", "events:feed"),
         cells(405, 405),
     ),
     "events:personal_feed": cells(405, 405),
-    "events:publish": EXECUTORS_ONLY,
-    "events:announce": EXECUTORS_ONLY,
+    "events:publish": ACCRA_ORGANISERS,
+    "events:announce": ACCRA_ORGANISERS,
     # Any member may answer; one without an RSVP or an offer is told so and nothing changes.
     **dict.fromkeys(
         ("events:rsvp", "events:cancel_rsvp", "events:confirm_seat"), cells(LOGIN, ANY)
@@ -263,6 +369,44 @@ POST = {
     "fund:passport_name": OWN_APPLICATION,
     "fund:visa_outcome": OWN_APPLICATION,
     "fund:trip_report": OWN_APPLICATION,
+    # Local communities: the directory and a community's page are read-only; any member
+    # joins, follows or leaves; executors decide, add and remove leaders, close.
+    **dict.fromkeys(("communities:index", "communities:detail"), cells(405, 405)),
+    **dict.fromkeys(
+        ("communities:join", "communities:follow", "communities:leave"), cells(LOGIN, ANY)
+    ),
+    **dict.fromkeys(
+        (
+            "communities:approve",
+            "communities:decline",
+            "communities:add_leader",
+            "communities:remove_leader",
+            "communities:close",
+        ),
+        EXECUTORS_ONLY,
+    ),
+    # Sponsored tickets: an entry is answered by its entrant only (samples: the member's
+    # offer, the target's entry in the open draw); the draw's pages are read-only.
+    "communities:ticket_confirm": cells(LOGIN, 404, member=ANY),
+    "communities:ticket_decline": cells(LOGIN, 404, member=ANY),
+    "communities:ticket_withdraw": cells(LOGIN, 404, target=ANY),
+    **dict.fromkeys(
+        ("communities:draw_by_name", "communities:draw_issued"),
+        cells(LOGIN, 404, leader=ANY, **dict.fromkeys(EXECUTORS, ANY)),
+    ),
+    **dict.fromkeys(
+        ("communities:draw", "communities:draw_json", "communities:verify_script"),
+        cells(405, 405),
+    ),
+    # Sponsorship: the leader sends, withdraws and completes Accra's requests (executors
+    # complete too); Lagos's leader gets 404; executors decide.
+    **dict.fromkeys(
+        ("communities:sponsorship_submit", "communities:sponsorship_withdraw"), ACCRA_SPONSORSHIP
+    ),
+    "communities:sponsorship_complete": ACCRA_SPONSORSHIP | dict.fromkeys(EXECUTORS, 200),
+    **dict.fromkeys(SPONSORSHIP_DECISIONS, EXECUTORS_ONLY),
+    # The public list answers POST like GET (it is not cached then).
+    **dict.fromkeys(("communities:sponsored", "communities:sponsored_year"), PUBLIC),
 }
 
 
@@ -358,6 +502,33 @@ def _new_event():
         "kind": "online", "online_url": "https://discord.example/posted", "link_shown_to": "attendees",
         "time_zone": "Africa/Lagos", "date": _today(10), "start_time": "18:00",
         "duration_minutes": "60", "repeats": "weekly", "ends": "count", "count": "3", "capacity": "",
+    }  # fmt: skip
+
+
+def _draw_setup():
+    now = timezone.localtime()
+    return {
+        "tickets": "2", "opens_at": now.strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": (now + dt.timedelta(days=14)).strftime("%Y-%m-%dT%H:%M"),
+        "priority_1": "first_time", "priority_2": "", "priority_3": "", "confirm_days": "5",
+        "randomness_source": "drand quicknet round 777", "confirm": "on",
+    }  # fmt: skip
+
+
+def _community_proposal():
+    return {
+        "name": "Posted community", "country": "GH", "city_name": "Accra", "language": "en",
+        "description": "Posted", "website": "", "links": "",
+    }  # fmt: skip
+
+
+def _sponsorship_request():
+    return {
+        "event_choice": "", "title": "Posted day", "starts_on": _today(90), "ends_on": _today(90),
+        "venue": "Hall", "country": "GH", "city_name": "Accra", "expected_attendance": "100",
+        "ticket_price": "50", "ticket_currency": "USD", "tickets_requested": "10",
+        "amount": "500", "organiser_name": "Posted Ltd", "organiser_contact": "posted@example.com",
+        "organiser_details": "", "distribution": "lottery", "report_plan": "Posted",
     }  # fmt: skip
 
 
@@ -459,6 +630,25 @@ ACTIONS = {
         "reject": lambda w: {"action": "reject", "reason": "Posted reason"},
     },
     "fund:add_booking": {"": _booking},
+    "communities:payment": {
+        "": lambda w: {
+            "amount": "500",
+            "currency": "USD",
+            "rate": "",
+            "reference": "POSTED-1",
+            "date": _today(),
+        }
+    },
+    "communities:payment_refund": {
+        "": lambda w: {
+            "amount": "100",
+            "currency": "USD",
+            "rate": "",
+            "reason": "Posted",
+            "reference": "",
+            "date": _today(),
+        }
+    },
     "fund:booking_status": {"": lambda w: {"status": "used"}},
     "fund:cancel_all": {"": lambda w: {f"refund_{w.objects['booking'].pk}": "0", "confirm": "on"}},
     "fund:out_of_pocket": {
@@ -480,6 +670,34 @@ ACTIONS = {
     "fund:trip_report": {
         "": lambda w: {"summary": "posted", "brought_back": "posted", "people_reached": "3"}
     },
+    "communities:ticket_apply": {"": lambda w: {"statement": "Posted"}},
+    "communities:draw_setup": {"": lambda w: _draw_setup()},
+    "communities:draw_run": {"": lambda w: {"randomness_value": "posted", "confirm": "on"}},
+    "communities:draw_codes": {"": lambda w: {"codes": "POSTED-CODE"}},
+    "communities:draw_by_name": {"": lambda w: {"entry": w.objects["confirmed_entry"].pk}},
+    "communities:draw_issued": {"": lambda w: {"anyway": "on", "comment": "posted"}},
+    "communities:draw_attendance": {"": lambda w: {"attended": [w.objects["came_entry"].pk]}},
+    "communities:propose": {"": lambda w: _community_proposal()},
+    "communities:edit": {"": PageForm(description="Posted")},
+    "communities:new_event": {"": lambda w: _new_event()},
+    "communities:approve": {"": lambda w: {"note": "posted"}},
+    "communities:decline": {"": lambda w: {"note": "posted"}},
+    "communities:add_leader": {"": lambda w: {"email": w.users["target"].email}},
+    "communities:remove_leader": {"": lambda w: {"reason": "posted"}},
+    "communities:close": {"": lambda w: {"reason": "posted", "confirm": "on"}},
+    "communities:sponsorship_new": {"": lambda w: _sponsorship_request()},
+    "communities:sponsorship_new_for": {"": lambda w: _sponsorship_request()},
+    "communities:sponsorship_edit": {"": PageForm(title="Posted")},
+    "communities:sponsorship_submit": {"": lambda w: {"justification": ""}},
+    "communities:sponsorship_withdraw": {"": lambda w: {"comment": "posted", "confirm": "on"}},
+    "communities:sponsorship_complete": {"": lambda w: {"report": "posted", "tickets_used": "3"}},
+    "communities:sponsorship_approve": {
+        "": lambda w: {"approve-amount_approved": "450", "approve-tickets_approved": "9"}
+    },
+    "communities:sponsorship_changes": {"": lambda w: {"changes-comment": "posted"}},
+    "communities:sponsorship_decline": {"": lambda w: {"decline-comment": "posted"}},
+    "communities:sponsorship_cancel": {"": lambda w: {"cancel-comment": "posted", "confirm": "on"}},
+    "communities:sponsorship_policy": {"": PageForm(note="Posted", min_lead_days="60")},
     "admin/": {"": lambda w: {"post": "yes"}},  # a delete page deletes on this
 }
 
@@ -534,6 +752,8 @@ WRITER = {
     "conferences:unfollow": "target",
     "conferences:review": "executor",
     "fund:add_booking": "treasurer",
+    "communities:payment": "treasurer",
+    "communities:payment_refund": "treasurer",
     "fund:booking_status": "treasurer",
     "fund:cancel_all": "treasurer",
     "fund:out_of_pocket": "treasurer",
@@ -544,6 +764,49 @@ WRITER = {
     "fund:staff_letters": "treasurer",
     "fund:visa_outcome": "target",
     "fund:trip_report": "target",
+    "communities:propose": "member",
+    "communities:edit": "leader",
+    "communities:new_event": "leader",
+    "communities:join": "member",
+    "communities:follow": "member",
+    "communities:leave": "target",
+    **dict.fromkeys(
+        (
+            "communities:approve",
+            "communities:decline",
+            "communities:add_leader",
+            "communities:remove_leader",
+            "communities:close",
+        ),
+        "executor",
+    ),
+    "communities:ticket_apply": "member",
+    "communities:ticket_confirm": "member",
+    "communities:ticket_decline": "member",
+    "communities:ticket_withdraw": "target",
+    **dict.fromkeys(
+        (
+            "communities:draw_setup",
+            "communities:draw_run",
+            "communities:draw_codes",
+            "communities:draw_by_name",
+            "communities:draw_issued",
+            "communities:draw_attendance",
+        ),
+        "leader",
+    ),
+    **dict.fromkeys(
+        (
+            "communities:sponsorship_new",
+            "communities:sponsorship_new_for",
+            "communities:sponsorship_edit",
+            "communities:sponsorship_submit",
+            "communities:sponsorship_withdraw",
+            "communities:sponsorship_complete",
+        ),
+        "leader",
+    ),
+    **dict.fromkeys((*SPONSORSHIP_DECISIONS, "communities:sponsorship_policy"), "executor"),
 }
 READ_ONLY_POST = {
     # Pages that answer POST like GET, or whose POST only touches the session or a mail
@@ -572,6 +835,14 @@ READ_ONLY_POST = {
     "events:mine",  # a page without a form of its own: POST is answered like GET
     "events:manage", "events:manage_event",  # lists: POST is answered like GET
     "events:announce",  # Discord is not configured in the matrix: refused with a message
+    # The ledger's pages and the list of payments only read: POST is answered like GET.
+    "ledger:overview", "ledger:entries", "ledger:entries_csv", "ledger:totals_csv",
+    "communities:payments",
+    "communities:mine", "communities:manage", "communities:manage_community",  # like GET
+    "communities:tickets", "communities:draws_manage",  # lists: POST is answered like GET
+    # Sponsorship's lists and pages without a form posting to themselves: like GET.
+    "communities:sponsorship", "communities:sponsorship_request", "communities:sponsorship_review",
+    "communities:sponsorship_review_request", "communities:sponsored", "communities:sponsored_year",
 }  # fmt: skip
 
 
@@ -597,10 +868,13 @@ FUND_STAFF = {
 }  # fmt: skip
 # Travellers agree, when applying, that the Fund's staff who book for them see their name.
 BOOKING_PAGES = {"fund:bookings", "fund:money", "fund:staff_letters"}
+# The ledger's entries (and their CSV): what was paid, to whom, with its reference.
+LEDGER_PAGES = {"ledger:entries", "ledger:entries_csv"}
 # Pages that record the executor's look at a member's private fields.
 RECORDING_PAGES = {
     "members:profile", "members:staff_members", "members:staff_roles",
     "admin:members_profile_change", "events:attendees",
+    "communities:draw_codes", "communities:draw_attendance", "communities:draw_by_name",
 }  # fmt: skip
 # The members' directory is one page per audience (cached for all leaders and staff
 # alike), so it shows what members share with "leaders and staff" without a record.
@@ -647,6 +921,16 @@ MAY_SEE = {
         marker: {"target": ANYWHERE, **dict.fromkeys(TREASURERS, BOOKING_PAGES), **_STAFF}
         for marker in ("MARK-VENDOR", "MARK-BOOKREF", "MARK-BOOKDESC", "MARK-POCKET")
     },
+    # The ledger keeps what BPD paid for a booking, with its vendor and reference: for the
+    # money staff (the treasurer and executors) on the ledger's entries and their CSV.
+    **{
+        marker: {
+            "target": ANYWHERE,
+            **dict.fromkeys(TREASURERS, BOOKING_PAGES | LEDGER_PAGES),
+            **dict.fromkeys(EXECUTORS, FUND_STAFF | LEDGER_PAGES),
+        }
+        for marker in ("MARK-VENDOR", "MARK-BOOKREF")
+    },
     # The trip report: its author and Fund staff.
     "MARK-REPORT": {"target": ANYWHERE, **_STAFF},
     "MARK-BROUGHT": {"target": ANYWHERE, **_STAFF},
@@ -676,11 +960,15 @@ MUST_SEE = [
     ("target", "fund:application", "MARK-VENDOR"),
     ("treasurer", "fund:bookings", "MARK-VENDOR"),
     ("treasurer", "fund:bookings", "MARK-POCKET"),
+    ("treasurer", "ledger:entries", "MARK-VENDOR"),
+    ("executor", "ledger:entries_csv", "MARK-BOOKREF"),
     ("executor", "fund:decide", "MARK-OWNREVIEW"),
     ("target", "fund:application", "MARK-PASSNAME"),
     ("treasurer", "fund:bookings", "MARK-PASSNAME"),
     ("treasurer", "fund:staff_letters", "MARK-PASSNAME"),
     ("anonymous", "fund:letter_check", "MARK-PASSNAME"),
+    ("leader", "communities:draw_attendance", "MARK-NAME"),
+    ("leader", "communities:draw_codes", "MARK-NAME"),
 ]
 
 

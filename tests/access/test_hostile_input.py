@@ -127,6 +127,17 @@ FUZZ = {
     "events:cancel_event": Fuzz("executor"),
     "events:cancel_occurrence": Fuzz("executor"),
     "events:move_occurrence": Fuzz("executor"),
+    "communities:propose": Fuzz("member", files=("logo",)),
+    "communities:edit": Fuzz("leader", files=("logo",)),
+    "communities:new_event": Fuzz("leader"),
+    "communities:join": Fuzz("member"),
+    "communities:follow": Fuzz("member"),
+    "communities:leave": Fuzz("target"),
+    "communities:approve": Fuzz("executor"),
+    "communities:decline": Fuzz("executor"),
+    "communities:add_leader": Fuzz("executor"),
+    "communities:remove_leader": Fuzz("executor"),
+    "communities:close": Fuzz("executor"),
     "fund:add_booking": Fuzz("treasurer"),
     "fund:booking_status": Fuzz("treasurer"),
     "fund:cancel_all": Fuzz("treasurer"),
@@ -138,6 +149,29 @@ FUZZ = {
     "fund:staff_letters": Fuzz("treasurer"),
     "fund:visa_outcome": Fuzz("target"),
     "fund:trip_report": Fuzz("target"),
+    "communities:payment": Fuzz("treasurer"),
+    "communities:payment_refund": Fuzz("treasurer"),
+    "communities:ticket_apply": Fuzz("member"),
+    "communities:ticket_confirm": Fuzz("member"),
+    "communities:ticket_decline": Fuzz("member"),
+    "communities:ticket_withdraw": Fuzz("target"),
+    "communities:draw_setup": Fuzz("leader"),
+    "communities:draw_run": Fuzz("leader"),
+    "communities:draw_codes": Fuzz("leader", files=("file",)),
+    "communities:draw_by_name": Fuzz("leader"),
+    "communities:draw_issued": Fuzz("leader"),
+    "communities:draw_attendance": Fuzz("leader"),
+    "communities:sponsorship_new": Fuzz("leader"),
+    "communities:sponsorship_new_for": Fuzz("leader"),
+    "communities:sponsorship_edit": Fuzz("leader"),
+    "communities:sponsorship_submit": Fuzz("leader"),
+    "communities:sponsorship_withdraw": Fuzz("leader"),
+    "communities:sponsorship_complete": Fuzz("leader"),
+    "communities:sponsorship_approve": Fuzz("executor"),
+    "communities:sponsorship_changes": Fuzz("executor"),
+    "communities:sponsorship_decline": Fuzz("executor"),
+    "communities:sponsorship_cancel": Fuzz("executor"),
+    "communities:sponsorship_policy": Fuzz("executor"),
 }
 # POST answered like GET, or by Django and allauth's own views with no form of ours,
 # or a page that does not exist for the roles that reach it. Each with its reason.
@@ -156,6 +190,10 @@ NOTHING_TO_FUZZ = {
     **dict.fromkeys(
         ("events:manage", "events:manage_event"),
         "the organiser's lists: POST is answered like GET (their forms post elsewhere)",
+    ),
+    **dict.fromkeys(
+        ("communities:mine", "communities:manage", "communities:manage_community"),
+        "the communities' lists: POST is answered like GET (their forms post elsewhere)",
     ),
     **dict.fromkeys(
         ("robots", "sitemap", "favicon", "healthz", "ready"),
@@ -195,7 +233,37 @@ NOTHING_TO_FUZZ = {
         "a page with no POST form of its own: POST is answered like GET (its query "
         "string is fuzzed by test_hostile_query_strings)",
     ),
+    **dict.fromkeys(
+        (
+            "ledger:overview",
+            "ledger:entries",
+            "ledger:entries_csv",
+            "ledger:totals_csv",
+            "communities:payments",
+        ),
+        "the ledger and the payments list only read: POST is answered like GET (their "
+        "filters are GET, fuzzed by test_hostile_query_strings)",
+    ),
     "members:demo_sign_in": "development only: off in production, no data to post",
+    **dict.fromkeys(
+        ("communities:tickets", "communities:draws_manage"),
+        "sponsored tickets' lists: POST is answered like GET (their forms post elsewhere)",
+    ),
+    **dict.fromkeys(
+        (
+            "communities:sponsorship",
+            "communities:sponsorship_request",
+            "communities:sponsorship_review",
+            "communities:sponsorship_review_request",
+        ),
+        "sponsorship's lists and request pages: POST is answered like GET (their forms post "
+        "elsewhere)",
+    ),
+    **dict.fromkeys(
+        ("communities:sponsored", "communities:sponsored_year"),
+        "the public list of completed sponsorships: POST is answered like GET (its query "
+        "string is fuzzed by test_hostile_query_strings)",
+    ),
     "fund:staff_letter_pdf": "a PDF download: POST is answered like GET",
     "fund:letter_check": "a public page with no form: POST is answered like GET (its "
     "query string is fuzzed by test_hostile_query_strings)",

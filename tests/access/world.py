@@ -495,31 +495,227 @@ def _communities(world):
         )  # fmt: skip
         Leadership.objects.create(community=community, user=world.users[leader])
         world.objects[key] = community
+    _community_pages(world)
+
+
+def _community_pages(world):
+    """What the communities' own pages need: Accra hosts the events organiser's draft (so
+    its leader manages it and the other leader gets 404), the target is a member of Accra
+    and has a proposal waiting for the executors."""
+    from bpd.communities.models import Community, HostedEvent, Leadership, Membership
+    from bpd.events.models import Event
+
+    accra, users = world.objects["community"], world.users
+    draft = world.objects["draft_event"]
+    Event.objects.filter(pk=draft.pk).update(host=Event.Host.COMMUNITY)
+    HostedEvent.objects.create(event=draft, community=accra)
+    Membership.objects.create(community=accra, user=users["target"])
+    world.objects["proposal"] = Community.objects.create(
+        name="Python Kano", slug="python-kano", city=CityFactory(name="Kano", country="NG"),
+        country="NG", description="Kano wants a meetup.", proposed_by=users["target"],
+        status=Community.Status.PROPOSED,
+    )  # fmt: skip
+    world.objects["leadership"] = Leadership.objects.get(community=accra, user=users["leader"])
 
 
 def _community_samples(world):
-    return {}
+    o = world.objects
+    accra, proposal = o["community"], o["proposal"]
+    by_slug = ("detail", "edit", "new_event", "join", "follow", "leave")
+    return {
+        **{f"communities:{name}": {"slug": accra.slug} for name in by_slug},
+        **{f"communities:{name}": {"pk": accra.pk} for name in ("manage_community", "add_leader", "close")},
+        **{f"communities:{name}": {"pk": proposal.pk} for name in ("approve", "decline")},
+        "communities:remove_leader": {"pk": o["leadership"].pk},
+    }  # fmt: skip
 
 
 def _sponsorship(world):
-    """Sponsorship requests and the policy (filled in with the sponsorship pages)."""
+    """Sponsorship: the policy's first version and a request of Accra's in each state a
+    page or action needs: a draft that meets every rule (its page, edit, submit), one
+    submitted (review, approve, ask for changes, decline; the leader may withdraw it), one
+    approved (cancel), one with its tickets issued (complete) and one completed (the
+    public list). The other leader leads Lagos and must get 403 or 404 on each."""
+    from bpd.communities.models import Policy, SponsorshipRequest
+
+    Policy.current()
+    accra, today = world.objects["community"], timezone.localdate()
+    S = SponsorshipRequest.Status
+
+    def request(key, status, days=90, **extra):
+        start = today + dt.timedelta(days=days)
+        world.objects[key] = SponsorshipRequest.objects.create(
+            community=accra, created_by=world.users["leader"], title=f"Matrix {key}",
+            starts_on=start, ends_on=start, city=accra.city, country=accra.country,
+            expected_attendance=100, ticket_price=5000, ticket_currency="USD",
+            tickets_requested=10, amount=50000, organiser_name="Matrix Organiser Ltd",
+            organiser_contact="invoices@example.com", report_plan="Who came.", status=status,
+            submitted_at=None if status == S.DRAFT else timezone.now(), **extra,
+        )  # fmt: skip
+
+    request("sp_draft", S.DRAFT)
+    request("sp_submitted", S.SUBMITTED)
+    request("sp_approved", S.APPROVED, amount_approved=50000, tickets_approved=10)
+    request("sp_tickets", S.TICKETS_ISSUED, amount_approved=50000, tickets_approved=10)
+    request("sp_completed", S.COMPLETED, days=-30, amount_approved=40000, tickets_approved=8,
+            tickets_used=7, outcome_report="Seven came.")  # fmt: skip
 
 
 def _sponsorship_samples(world):
-    return {}
+    o = world.objects
+    by_request = {
+        "sponsorship_request": "sp_draft",
+        "sponsorship_edit": "sp_draft",
+        "sponsorship_submit": "sp_draft",
+        "sponsorship_withdraw": "sp_submitted",
+        "sponsorship_complete": "sp_tickets",
+        "sponsorship_review_request": "sp_submitted",
+        "sponsorship_approve": "sp_submitted",
+        "sponsorship_changes": "sp_submitted",
+        "sponsorship_decline": "sp_submitted",
+        "sponsorship_cancel": "sp_approved",
+    }
+    return {
+        **{f"communities:{name}": {"pk": o[key].pk} for name, key in by_request.items()},
+        "communities:sponsorship_new_for": {"slug": o["community"].slug},
+        "communities:sponsored_year": {"year": o["sp_completed"].starts_on.year},
+    }
 
 
 def _payments(world):
-    """The ledger and the treasurer's payments (filled in with those pages)."""
+    """The ledger and the treasurer's payments to organisers: the Fund round's pool with
+    T1's award and its paid booking (vendor and reference are markers: money staff only),
+    Accra's sponsorship pool with a request approved and waiting for its payment (record
+    it) and one cancelled after it was paid (record its refund). Made straight through the
+    models, as the rest of the world."""
+    from bpd.communities.models import Policy, SponsorshipRequest
+    from bpd.ledger.models import Entry, Pool
+
+    o, policy, today = world.objects, Policy.current(), timezone.localdate()
+    round, t1, booking = o["round"], o["t1"], o["booking"]
+    fund_pool = Pool.objects.create(
+        programme="fund", key=f"fund.round:{round.pk}", name=round.name,
+        year=round.decision_date.year, currency=round.currency, budget=round.budget,
+    )  # fmt: skip
+
+    def entry(pool, kind, source, amount, **extra):
+        return Entry.objects.create(
+            pool=pool, programme=pool.programme, kind=kind, purpose=f"Matrix {kind}",
+            amount=amount, currency=pool.currency, rate=1, amount_in_pool_currency=amount,
+            country="NG", region="002", source=source, **extra,
+        )  # fmt: skip
+
+    entry(fund_pool, "commitment", f"fund.application:{t1.pk}", 90_000)
+    entry(fund_pool, "payment", f"fund.booking:{booking.pk}", booking.amount_in_round_currency,
+          vendor=booking.vendor, reference=booking.reference)  # fmt: skip
+    accra, S = o["community"], SponsorshipRequest.Status
+    start = today + dt.timedelta(days=80)
+    pool = Pool.objects.create(
+        programme="sponsorship", key=f"sponsorship:{start.year}",
+        name=f"Local community sponsorship {start.year}", year=start.year,
+        currency=policy.currency, budget=policy.pool_total,
+    )  # fmt: skip
+    for key, status, paid in (("pay_approved", S.APPROVED, False), ("pay_cancelled", S.CANCELLED, True)):  # fmt: skip
+        request = SponsorshipRequest.objects.create(
+            community=accra, created_by=world.users["leader"], title=f"Matrix {key}",
+            starts_on=start, ends_on=start, city=accra.city, country=accra.country,
+            expected_attendance=100, ticket_price=5000, ticket_currency="USD",
+            tickets_requested=10, amount=50000, amount_approved=50000, tickets_approved=10,
+            decided_policy=policy, organiser_name="Matrix Organiser Ltd",
+            organiser_contact="invoices@example.com", report_plan="Who came.", status=status,
+            submitted_at=timezone.now(), paid_at=today if paid else None,
+        )  # fmt: skip
+        source = f"communities.request:{request.pk}"
+        entry(pool, "commitment", source, 50_000)
+        if paid:
+            entry(pool, "payment", source, 50_000, vendor="Matrix Organiser Ltd", reference="M-1")
+            entry(pool, "release", source, 50_000)
+        o[key] = request
+    o["fund_pool"] = fund_pool
 
 
 def _payment_samples(world):
-    return {}
+    o = world.objects
+    return {
+        "communities:payment": {"pk": o["pay_approved"].pk},
+        "communities:payment_refund": {"pk": o["pay_cancelled"].pk},
+    }
 
 
 def _tickets(world):
-    """Draws, entries and codes (filled in with the ticket pages)."""
+    """Sponsored tickets: five paid or approved sponsorships of Accra whose tickets go by a
+    draw, each at one stage: no draw yet (setup), a draw open for applications (in Lagos,
+    so the matrix's members, whose profiles say NG, may apply; the target has entered),
+    one closed and not yet drawn (run), one drawn (the member is offered a ticket, the
+    target confirmed one without a code yet: codes, by name, issued) and one whose event
+    has started (the target confirmed and came: attendance)."""
+    from bpd.communities import lottery
+    from bpd.communities.models import Draw, SponsorshipRequest, TicketEntry
+
+    accra, now, today = world.objects["community"], timezone.now(), timezone.localdate()
+    lagos = world.objects["other_community"].city
+    S, E = SponsorshipRequest.Status, TicketEntry.Status
+
+    def sponsorship(title, status=S.PAID, days=60, city=None):
+        city = city or accra.city
+        start = today + dt.timedelta(days=days)
+        return SponsorshipRequest.objects.create(
+            community=accra, title=title, starts_on=start, ends_on=start, city=city,
+            country=city.country, expected_attendance=100, ticket_price=5000,
+            ticket_currency="USD", tickets_requested=4, tickets_approved=4, amount=20000,
+            amount_approved=20000, organiser_name="Matrix Organiser",
+            organiser_contact="organiser@example.com", report_plan="A report.", status=status,
+        )  # fmt: skip
+
+    def draw(request, opens, closes, **extra):
+        secret = lottery.new_secret()
+        return Draw.objects.create(
+            request=request, tickets=2, opens_at=now + dt.timedelta(days=opens),
+            closes_at=now + dt.timedelta(days=closes), priorities=["first_time"],
+            secret=secret, commitment=lottery.commit(secret),
+            randomness_source="drand quicknet round 1", published_at=now - dt.timedelta(days=9),
+            **extra,
+        )  # fmt: skip
+
+    def entry(on, number, role, status, **extra):
+        return TicketEntry.objects.create(
+            draw=on, number=number, user=world.users[role], status=status,
+            statement="Matrix statement", **extra,
+        )  # fmt: skip
+
+    world.objects["ticket_request_new"] = sponsorship("Matrix new", status=S.APPROVED)
+    opened = draw(sponsorship("Matrix open", city=lagos), -1, 10)
+    world.objects["open_draw"] = opened
+    world.objects["entered_entry"] = entry(opened, 1, "target", E.ENTERED)
+    world.objects["closed_draw"] = draw(sponsorship("Matrix closed"), -9, -1)
+    drawn = draw(sponsorship("Matrix drawn"), -9, -2, drawn_at=now, randomness_value="ab")
+    seed = lottery.combined_seed(drawn.secret, drawn.randomness_source, "ab")
+    Draw.objects.filter(pk=drawn.pk).update(seed=seed.hex())
+    world.objects["drawn_draw"] = drawn
+    confirm_by = {"offered_at": now, "confirm_by": now + dt.timedelta(days=3)}
+    world.objects["confirmed_entry"] = entry(drawn, 1, "target", E.CONFIRMED, rank=1)
+    world.objects["offered_entry"] = entry(drawn, 2, "member", E.OFFERED, rank=2, **confirm_by)
+    past = draw(sponsorship("Matrix past", days=-1), -30, -20, drawn_at=now - dt.timedelta(9))
+    world.objects["past_draw"] = past
+    world.objects["came_entry"] = entry(past, 1, "target", E.CONFIRMED, rank=1)
 
 
 def _ticket_samples(world):
-    return {}
+    o = world.objects
+    by_draw = {
+        "communities:draw_run": o["closed_draw"],
+        "communities:draw_codes": o["drawn_draw"],
+        "communities:draw_by_name": o["drawn_draw"],
+        "communities:draw_issued": o["drawn_draw"],
+        "communities:draw_attendance": o["past_draw"],
+        "communities:draw": o["drawn_draw"],
+        "communities:draw_json": o["drawn_draw"],
+        "communities:ticket_apply": o["open_draw"],
+    }
+    return {
+        **{key: {"pk": draw.pk} for key, draw in by_draw.items()},
+        "communities:draw_setup": {"pk": o["ticket_request_new"].pk},
+        "communities:ticket_confirm": {"pk": o["offered_entry"].pk},
+        "communities:ticket_decline": {"pk": o["offered_entry"].pk},
+        "communities:ticket_withdraw": {"pk": o["entered_entry"].pk},
+    }

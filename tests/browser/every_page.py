@@ -68,6 +68,10 @@ NOT_PAGES = {
     "events:feed",  # iCalendar
     "events:personal_feed",  # iCalendar
     "conferences:deadlines_ics",  # iCalendar
+    "communities:draw_json",  # a JSON download
+    "communities:verify_script",  # a Python download
+    "ledger:entries_csv",  # a CSV download
+    "ledger:totals_csv",  # a CSV download
     "^media/(?P<path>.*)$",
 }
 # The admin is Django's own: its index shows that it is there and how it looks.
@@ -288,6 +292,10 @@ def demo_samples(personas):
         "events:attendees": {"pk": _fullest_occurrence()},
         **_organiser_samples(),
         **_conference_samples(),
+        **_ticket_samples(),
+        **_community_samples(),
+        **_sponsorship_samples(),
+        **_payment_samples(),
     }
     return {
         persona: common
@@ -296,13 +304,108 @@ def demo_samples(personas):
     }
 
 
+def _community_samples():
+    """Local communities (communities/demo.py): PyData Accra, led by the demo leader, for
+    its pages; the executors' page for it and for the proposal waiting (Python Kampala)."""
+    from bpd.communities.models import Community
+
+    accra = Community.objects.filter(slug="pydata-accra").first()
+    waiting = Community.objects.filter(status=Community.Status.PROPOSED).order_by("pk").first()
+    if accra is None:
+        return {}
+    samples = {
+        key: {"slug": accra.slug}
+        for key in ("communities:detail", "communities:edit", "communities:new_event")
+    }
+    samples["communities:manage_community"] = [
+        {"pk": accra.pk},
+        *([{"pk": waiting.pk}] if waiting else []),
+    ]
+    return samples
+
+
+def _sponsorship_samples():
+    """Sponsorship: the demo leader's (PyData Accra) draft and the pages for it, and each
+    state of the queue an executor opens (demo_sponsorship.py makes one of each)."""
+    from bpd.communities.models import SponsorshipRequest
+
+    S = SponsorshipRequest.Status
+    demo = SponsorshipRequest.objects.filter(title__endswith="(demo)").order_by("pk")
+    draft = demo.filter(community__slug="pydata-accra", status=S.DRAFT).first()
+    completed = demo.filter(status=S.COMPLETED).first()
+    reviewed = [
+        {"pk": row.pk}
+        for status in (S.SUBMITTED, S.CHANGES_REQUESTED, S.APPROVED, S.COMPLETED)
+        if (row := demo.filter(status=status).first())
+    ]
+    samples = {"communities:sponsorship_new_for": {"slug": "pydata-accra"}}
+    if draft:
+        samples |= {
+            key: {"pk": draft.pk}
+            for key in ("communities:sponsorship_request", "communities:sponsorship_edit")
+        }
+    if reviewed:
+        samples["communities:sponsorship_review_request"] = reviewed
+    if completed:
+        samples["communities:sponsored_year"] = {"year": completed.starts_on.year}
+    return samples
+
+
+def _payment_samples():
+    """Payments to organisers: a sponsorship approved and waiting for its payment (the
+    form), and one paid or after (its money in the ledger), as the demo has them."""
+    from bpd.communities.models import SponsorshipRequest
+
+    S = SponsorshipRequest.Status
+    requests = SponsorshipRequest.objects.order_by("pk")
+    shown = [
+        {"pk": row.pk}
+        for statuses in ((S.APPROVED,), (S.PAID, S.TICKETS_ISSUED, S.COMPLETED, S.CANCELLED))
+        if (row := requests.filter(status__in=statuses).first())
+    ]
+    return {"communities:payment": shown} if shown else {}
+
+
+def _ticket_samples():
+    """Sponsored tickets (demo_tickets.py): the open draw (apply), the completed one (its
+    public page, codes, attendance) and an approved Accra sponsorship without a draw."""
+    from bpd.communities.models import Draw, SponsorshipRequest
+
+    demo = Draw.objects.filter(request__title__endswith="(demo draw)")
+    opened, completed = (
+        demo.filter(drawn_at__isnull=True).first(),
+        demo.exclude(drawn_at=None).first(),
+    )
+    waiting = (
+        SponsorshipRequest.objects.filter(
+            community__slug="pydata-accra", status__in=["approved", "paid"], draw__isnull=True
+        )
+        .order_by("pk")
+        .first()
+    )
+    samples = {"communities:draw_setup": {"pk": waiting.pk}} if waiting else {}
+    if opened:
+        samples |= {"communities:ticket_apply": {"pk": opened.pk}}
+        samples["communities:draw_run"] = {"pk": opened.pk}
+    if completed:
+        samples["communities:draw"] = [
+            {"pk": completed.pk},
+            *([{"pk": opened.pk}] if opened else []),
+        ]
+        for key in ("communities:draw_codes", "communities:draw_attendance"):
+            samples[key] = {"pk": completed.pk}
+    return samples
+
+
 def _organiser_samples():
     """The organiser's pages for a published series and its next date."""
     from django.utils import timezone
 
     from bpd.events.models import Event
 
-    series = Event.objects.published().exclude(rule="").order_by("pk").first()
+    # A series the demo leader's community hosts, so its leader opens the pages too.
+    series = Event.objects.published().exclude(rule="").order_by("pk")
+    series = series.filter(community_host__community__slug="pydata-accra").first() or series.first()
     if series is None:
         return {}
     date = series.occurrences.filter(cancelled=False, starts_at__gte=timezone.now()).first()

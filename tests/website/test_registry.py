@@ -33,6 +33,7 @@ def test_header_menu_lists_the_first_menu_pages_then_the_programmes_then_news():
         ("Initiatives", "/initiatives/", False),
         ("Events", "/events/", False),
         ("Fund", "/fund/", False),
+        ("Communities", "/communities/", False),
         ("News", "/news/", False),
     ]
 

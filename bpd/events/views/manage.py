@@ -1,9 +1,11 @@
 """The organiser's pages: their events, creating and editing one, its dates with seats
 taken and waiting, publishing, cancelling the event or one date, moving one date.
 
-Staff (executors) organise for now: the pages are guarded by the role, and every event
-and date is fetched through `Event.objects.organised_by(user)`, the one gate a
-community's leaders will pass through later."""
+Executors organise every event; a local community's leaders organise the events their
+community hosts (registered from above: `organiser.add_organiser_check` lets them open
+these pages, `models.add_organiser_scope` gives them their events). Every event and date
+is fetched through `Event.objects.organised_by(user)`, so anyone else's is a 404. Only
+executors create an event here; a community creates its own from its pages."""
 
 import zoneinfo
 
@@ -17,10 +19,10 @@ from django.views.decorators.http import require_POST
 from bpd.events import discord, organiser, services
 from bpd.events.forms import EventForm, MoveForm, ReasonForm, rule_in_words
 from bpd.events.models import Event, Occurrence
-from bpd.members.roles import executor_required
+from bpd.members.roles import executor_required, role_required
 from bpd.website.forms import ConfirmForm
 
-organiser_required = executor_required  # mirrors EventQuerySet.organised_by
+organiser_required = role_required(organiser.can_organise)
 
 
 def _event(request, pk):
@@ -41,10 +43,12 @@ def _zone_of(user):
 
 @organiser_required
 def manage(request):
-    return render(request, "events/manage/index.html", organiser.events_for(request.user))
+    context = organiser.events_for(request.user)
+    context["new_event_links"] = organiser.new_event_links(request.user)
+    return render(request, "events/manage/index.html", context)
 
 
-@organiser_required
+@executor_required
 def create(request):
     form = EventForm(request.POST or None, default_zone=_zone_of(request.user))
     if request.method == "POST" and form.is_valid():

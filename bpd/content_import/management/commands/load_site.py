@@ -6,6 +6,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from bpd.communities.demo import create_demo_communities
+from bpd.communities.demo_sponsorship import create_demo_sponsorship
+from bpd.communities.demo_tickets import create_demo_tickets
 from bpd.conferences.demo import create_demo_conferences
 from bpd.events.demo import create_demo_events
 from bpd.fund.demo import create_demo_fund
@@ -59,4 +62,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo Fund applications: {create_demo_fund()} added.")
             self.stdout.write(f"Demo conferences: {create_demo_conferences()} added.")
             self.stdout.write(f"Demo events: {create_demo_events()} added.")
+            self.stdout.write(f"Demo local communities: {create_demo_communities()} added.")
+            self.stdout.write(f"Demo sponsorship requests: {create_demo_sponsorship()} added.")
+            self.stdout.write(f"Demo ticket draws: {create_demo_tickets()} added.")
         self.stdout.write(self.style.SUCCESS("Site content loaded."))
