@@ -30,8 +30,9 @@ def build(communities, sponsorships, seed=7):
 
     rng = random.Random(seed)
     cities = list(
-        City.objects.filter(country__in=["NG", "GH", "KE", "ZA", "JM", "BR", "US", "UG"])
-        .order_by("-population")[: communities * 2]
+        City.objects.filter(country__in=["NG", "GH", "KE", "ZA", "JM", "BR", "US", "UG"]).order_by(
+            "-population"
+        )[: communities * 2]
     )
     today = dt.date.today()
     with transaction.atomic():

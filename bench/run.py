@@ -8,8 +8,8 @@ Pieces, each also runnable alone: data.py (synthetic data), pages.py (page weigh
 queries at two sizes), load.py (HTTP throughput, latency and memory under
 gunicorn + wrk), fund.py (allocation and committee view at 5,000 applications),
 events.py (the events and conference pages under load, the personal feed's queries,
-expanding a series), draw.py (the sponsored-ticket draw and its verification script over
-100,000 entries).
+expanding a series), ledger.py (the treasurer's ledger pages at 50,000 entries), draw.py
+(the sponsored-ticket draw and its verification script over 100,000 entries).
 """
 
 import argparse
@@ -45,12 +45,14 @@ def main():
         load = run("load.py", "--duration", "1", "--warmup", "1", "--members", "200")
         fund = run("fund.py", "--applications", "300", "--repeat", "1")
         events = run("events.py", "--duration", "1")
+        ledger = run("ledger.py", "--entries", "2000", "--repeat", "1")
         draw = run("draw.py", "--entries", "10000", "--repeat", "1", "--service", "1000")
     else:
         pages = run("pages.py", "--small", "10", "--large", "10000")
         load = run("load.py", "--duration", "10", "--members", "20000")
         fund = run("fund.py", "--applications", "5000", "--repeat", "5")
         events = run("events.py", "--duration", "10")
+        ledger = run("ledger.py", "--entries", "50000", "--repeat", "5")
         draw = run("draw.py", "--entries", "100000", "--repeat", "5", "--service", "100000")
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     report = "\n\n".join(
@@ -67,6 +69,8 @@ def main():
             fund,
             "## Events and the conference list",
             events,
+            "## Money: the treasurer's ledger",
+            ledger,
             "## Sponsored tickets: the draw",
             draw,
         ]

@@ -91,10 +91,9 @@ def _locked(request):
 
     Why those rows too: a payment updates the request twice (the "pay" step, the paid
     date), so at COMMIT PostgreSQL checks the request's foreign keys and share-locks its
-    community and city. An approval (`sponsorship._locked`) holds those rows FOR UPDATE
-    while it waits for the pool; a payment holding the pool would then wait for them at
-    its COMMIT: a deadlock. Taking them first, like the approval, queues the two at the
-    start instead. FOR NO KEY UPDATE: foreign-key checks of others (a draw, a transition
+    community and city. Anything holding those rows while it waits for the pool would
+    then deadlock with a payment holding the pool; taking them first queues the two at
+    the start instead (the approval locks the request's own row, so it queues there). FOR NO KEY UPDATE: foreign-key checks of others (a draw, a transition
     pointing at these rows) are never blocked by it."""
     return (
         SponsorshipRequest.objects.select_for_update(of=("self", "community", "city"), no_key=True)
@@ -202,7 +201,13 @@ def record_payment(*, request, by, amount, currency, rate, reference, paid_on, t
                 mail.send(
                     leader,
                     "communities/email/sponsorship_paid",
-                    {"sponsorship": request, "community": request.community, "entry": entry},
+                    {
+                        "sponsorship": request,
+                        "community": request.community,
+                        "entry": entry,
+                        "organiser": request.organiser_name,
+                        "title": request.title,
+                    },
                 )
 
         transaction.on_commit(tell)
@@ -255,6 +260,23 @@ def record_refund(*, request, by, amount, currency, rate, reason, refunded_on, r
                 occurred_on=refunded_on,
                 note=reason,
             )
+            # What came back is no longer spent: the commitment that held it is released,
+            # so the pool can promise it again (cancelling kept the paid part committed).
+            still = ledger.committed_for(source).get(pool.pk, 0)
+            if min(in_pool, still) > 0:
+                ledger.record(
+                    pool=pool,
+                    kind=Entry.Kind.RELEASE,
+                    purpose=f"Sponsorship refunded: {request.title} ({request.community.name})",
+                    amount=min(in_pool, still),
+                    currency=pool.currency,
+                    source=source,
+                    by=by,
+                    vendor=request.organiser_name,
+                    country=request.country,
+                    occurred_on=refunded_on,
+                    note=reason,
+                )
         except ledger.LedgerError as error:
             raise PaymentError(str(error)) from error
         _log(request, by, entry, pool, reason=reason)

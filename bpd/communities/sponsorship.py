@@ -66,7 +66,9 @@ def current_policy():
 
 def _locked(request):
     return (
-        SponsorshipRequest.objects.select_for_update()
+        # Only the request's own row: locking the community and city too deadlocked
+        # against a payment on PostgreSQL.
+        SponsorshipRequest.objects.select_for_update(of=("self",), no_key=True)
         .select_related("community", "city")
         .get(pk=request.pk)
     )
@@ -381,8 +383,11 @@ def _commit(request, *, policy, by):
 
 
 def _release(request, *, by, note):
-    """Release what is still committed for `request`, pool by pool."""
-    for pool_id, amount in ledger.committed_for(rules.source_of(request)).items():
+    """Release what is still committed for `request` and was not paid, pool by pool: money
+    paid to the organiser stays committed (it is spent) until a refund releases it."""
+    paid = ledger.paid_for(rules.source_of(request))
+    for pool_id, committed in ledger.committed_for(rules.source_of(request)).items():
+        amount = committed - max(paid.get(pool_id, 0), 0)
         if amount <= 0:
             continue
         pool = Pool.objects.get(pk=pool_id)
@@ -405,7 +410,7 @@ def _release(request, *, by, note):
 
 def cancel(*, request, by, comment, now=None):
     """Cancel an approved (or paid) sponsorship, saying why; what is still committed for
-    it in the ledger is released."""
+    it in the ledger and was not paid is released (a refund releases the rest)."""
     with transaction.atomic():
         request = _locked(request)
         _may(request, "cancel", by)

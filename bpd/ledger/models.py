@@ -102,6 +102,9 @@ class Entry(models.Model):
         indexes = [
             models.Index(fields=["pool", "kind"]),
             models.Index(fields=["programme", "occurred_on"]),
+            # The ledger page's order (newest first): a page far down reads the index
+            # instead of sorting every entry (bench/ledger.py).
+            models.Index(fields=["-occurred_on", "-id"], name="ledger_entry_newest_first"),
         ]
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")

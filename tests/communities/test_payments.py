@@ -217,13 +217,18 @@ def test_a_payment_keeps_to_the_regions_share(treasurer):
 
 def test_the_whole_life_approved_paid_cancelled_refunded(treasurer):
     """Through the sponsorship's own services: approval commits, the payment pays,
-    cancelling releases, the refund brings money back."""
+    cancelling releases what was not paid, the refund brings money back and releases it."""
     request = approved(50_000, committed=0)
     SponsorshipRequest.objects.filter(pk=request.pk).update(status=S.SUBMITTED)
     executor = ProfileFactory(user=UserFactory(roles=[Role.EXECUTOR])).user
     sponsorship.approve(request=request, by=executor, amount_approved=40_000, tickets_approved=8)
     pay(SponsorshipRequest.objects.get(pk=request.pk), treasurer, amount=40_000)
+    pool = Pool.objects.get(key=rules.pool_key(request.starts_on.year))
+    before = ledger.figures(pool).committed
     sponsorship.cancel(request=request, by=executor, comment="The venue fell through.")
+    # Money already paid to the organiser is spent: cancelling must not free it in the pool.
+    assert ledger.figures(pool).committed == before
+    assert ledger.committed_for(rules.source_of(request)) == {pool.pk: 40_000}
 
     refund = payments.record_refund(
         request=request, by=treasurer, amount=25_000, currency="USD", rate=None,
@@ -236,6 +241,8 @@ def test_the_whole_life_approved_paid_cancelled_refunded(treasurer):
     pool = Pool.objects.get(key=rules.pool_key(request.starts_on.year))
     assert ledger.paid_for(rules.source_of(request)) == {pool.pk: 15_000}
     assert ledger.figures(pool).refunded == 25_000
+    # What came back is released: only the 15,000 still spent stays committed.
+    assert ledger.committed_for(rules.source_of(request)) == {pool.pk: 15_000}
     assert AuditEntry.objects.filter(verb=Verb.LEDGER_RECORDED, reason="Ticket money returned")
 
 

@@ -25,6 +25,12 @@ def money(minor, currency):
     return money_lib.display(minor, currency)
 
 
+@register.filter
+def entry_money(entry):
+    """An entry's amount in the currency it was paid in (for sentences: emails)."""
+    return money_lib.display(entry.amount, entry.currency)
+
+
 @register.simple_tag
 def kind_tag(entry):
     """The entry's kind as a status tag; a reversal says what it reverses."""
