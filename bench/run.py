@@ -9,7 +9,8 @@ queries at two sizes), load.py (HTTP throughput, latency and memory under
 gunicorn + wrk), fund.py (allocation and committee view at 5,000 applications),
 events.py (the events and conference pages under load, the personal feed's queries,
 expanding a series), ledger.py (the treasurer's ledger pages at 50,000 entries), draw.py
-(the sponsored-ticket draw and its verification script over 100,000 entries).
+(the sponsored-ticket draw and its verification script over 100,000 entries),
+communities.py (the community directory and the completed-sponsorships page under load).
 """
 
 import argparse
@@ -47,6 +48,8 @@ def main():
         events = run("events.py", "--duration", "1")
         ledger = run("ledger.py", "--entries", "2000", "--repeat", "1")
         draw = run("draw.py", "--entries", "10000", "--repeat", "1", "--service", "1000")
+        communities = run("communities.py", "--duration", "1", "--communities", "20",
+                          "--sponsorships", "40")  # fmt: skip
     else:
         pages = run("pages.py", "--small", "10", "--large", "10000")
         load = run("load.py", "--duration", "10", "--members", "20000")
@@ -54,6 +57,7 @@ def main():
         events = run("events.py", "--duration", "10")
         ledger = run("ledger.py", "--entries", "50000", "--repeat", "5")
         draw = run("draw.py", "--entries", "100000", "--repeat", "5", "--service", "100000")
+        communities = run("communities.py", "--duration", "10")
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     report = "\n\n".join(
         [
@@ -73,6 +77,8 @@ def main():
             ledger,
             "## Sponsored tickets: the draw",
             draw,
+            "## Local communities: public pages under load",
+            communities,
         ]
     )
     OUT.mkdir(exist_ok=True)
