@@ -122,25 +122,15 @@ def expand_times(repeat=50):
 def throughput(database_url, slug, *, duration, connections, port):
     import load
 
-    wrk = load.find_wrk()
-    server = load.start_server(database_url, port, os.cpu_count() or 1)
-    base = f"http://127.0.0.1:{port}"
     pages = [
         ("Baseline (/healthz)", "/healthz"),
         ("Events index", "/events/"),
         ("An event page", f"/events/{slug}/"),
         ("Conference list", "/conferences/"),
     ]
-    rows = []
-    try:
-        for name, path in pages:
-            load.load(wrk, base + path, duration=2, connections=connections)
-            rows.append(
-                (name, *load.load(wrk, base + path, duration=duration, connections=connections))
-            )
-    finally:
-        load.stop(server)
-    return rows
+    return load.against_baseline(
+        database_url, pages, duration=duration, connections=connections, port=port
+    )
 
 
 def main():
@@ -179,16 +169,9 @@ def main():
     rows = throughput(
         database_url, slug, duration=args.duration, connections=args.connections, port=args.port
     )
-    baseline = rows[0][1]
     print(f"\n{os.cpu_count()} gunicorn workers, {args.connections} connections, "
           f"{args.duration} s per page, anonymous reader\n")  # fmt: skip
-    print("| page | req/s | of baseline | p50 ms | p99 ms | errors | target | met |")
-    print("|---|---:|---:|---:|---:|---:|---|---|")
-    for index, (name, rps, p50, p99, errors) in enumerate(rows):
-        ratio = rps / baseline if baseline else 0
-        target, met = ("ceiling", True) if index == 0 else ("≥ 70%", ratio >= 0.7)
-        print(f"| {name} | {rps:.0f} | {ratio:.0%} | {p50:.1f} | {p99:.1f} | {errors} | {target} "
-              f"| {'yes' if met and not errors else 'NO'} |")  # fmt: skip
+    print(load.ratio_table(rows))
 
 
 if __name__ == "__main__":

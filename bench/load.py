@@ -169,6 +169,39 @@ def load(wrk, url, *, duration, connections, cookie=None, threads=2):
     )
 
 
+def against_baseline(database_url, pages, *, duration, connections, port):
+    """Serve the site with gunicorn and load each (name, path) of `pages` with wrk, the
+    first being the baseline; returns [(name, req/s, p50, p99, errors)]."""
+    wrk = find_wrk()
+    server = start_server(database_url, port, os.cpu_count() or 1)
+    base = f"http://127.0.0.1:{port}"
+    rows = []
+    try:
+        for name, path in pages:
+            load(wrk, base + path, duration=2, connections=connections)
+            rows.append((name, *load(wrk, base + path, duration=duration, connections=connections)))
+    finally:
+        stop(server)
+    return rows
+
+
+def ratio_table(rows, target=0.7):
+    """Markdown rows of `against_baseline`'s result, each page as a ratio of the first."""
+    baseline = rows[0][1]
+    lines = [
+        "| page | req/s | of baseline | p50 ms | p99 ms | errors | target | met |",
+        "|---|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for index, (name, rps, p50, p99, errors) in enumerate(rows):
+        ratio = rps / baseline if baseline else 0
+        wanted, met = ("ceiling", True) if index == 0 else (f"≥ {target:.0%}", ratio >= target)
+        lines.append(
+            f"| {name} | {rps:.0f} | {ratio:.0%} | {p50:.1f} | {p99:.1f} | {errors} | {wanted} "
+            f"| {'yes' if met and not errors else 'NO'} |"
+        )
+    return "\n".join(lines)
+
+
 def _ms(text):
     if not text:
         return float("nan")
