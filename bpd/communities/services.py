@@ -166,28 +166,37 @@ def _locked(community):
     return Community.objects.select_for_update().select_related("city").get(pk=community.pk)
 
 
+def _decide(community, *, by, note, to, verb, refused):
+    """Proposed → `to`: the decision, its audit entry; returns the locked community."""
+    community = _locked(community)
+    if community.status != S.PROPOSED:
+        raise CommunityError(refused)
+    community.status = to
+    community.decision_note = note
+    community.decided_by = by
+    community.decided_at = timezone.now()
+    community.save(update_fields=["status", "decision_note", "decided_by", "decided_at"])
+    audit.log(
+        actor=by,
+        verb=verb,
+        subject=community,
+        person=community.proposed_by,
+        before={"status": S.PROPOSED},
+        after={"status": to},
+        reason=note,
+    )
+    return community
+
+
 def approve(*, community, by, note="") -> Community:
     """Proposed → active. Whoever proposed it becomes its first leader (and gets the
     leader role) and is emailed in their language."""
     note = " ".join((note or "").split())[:500]
     with transaction.atomic():
-        community = _locked(community)
-        if community.status != S.PROPOSED:
-            raise CommunityError(_("Only a proposal waiting for a decision can be approved."))
-        community.status = S.ACTIVE
-        community.decision_note = note
-        community.decided_by = by
-        community.decided_at = timezone.now()
-        community.save(update_fields=["status", "decision_note", "decided_by", "decided_at"])
-        audit.log(
-            actor=by,
-            verb=Verb.COMMUNITY_APPROVED,
-            subject=community,
-            person=community.proposed_by,
-            before={"status": S.PROPOSED},
-            after={"status": S.ACTIVE},
-            reason=note,
-        )
+        community = _decide(
+            community, by=by, note=note, to=S.ACTIVE, verb=Verb.COMMUNITY_APPROVED,
+            refused=_("Only a proposal waiting for a decision can be approved."),
+        )  # fmt: skip
         proposer = community.proposed_by
         if proposer is not None and proposer.is_active:
             _make_leader(community, proposer, by=by)
@@ -201,25 +210,13 @@ def decline(*, community, by, note) -> Community:
     if not note:
         raise CommunityError(_("Say why: the member who proposed it reads it."))
     with transaction.atomic():
-        community = _locked(community)
-        if community.status != S.PROPOSED:
-            raise CommunityError(_("Only a proposal waiting for a decision can be declined."))
-        community.status = S.DECLINED
-        community.decision_note = note
-        community.decided_by = by
-        community.decided_at = timezone.now()
-        community.save(update_fields=["status", "decision_note", "decided_by", "decided_at"])
-        audit.log(
-            actor=by,
-            verb=Verb.COMMUNITY_DECLINED,
-            subject=community,
-            person=community.proposed_by,
-            before={"status": S.PROPOSED},
-            after={"status": S.DECLINED},
-            reason=note,
-        )
-        if community.proposed_by is not None and community.proposed_by.is_active:
-            _email_on_commit(community.proposed_by, "community_declined", community=community)
+        community = _decide(
+            community, by=by, note=note, to=S.DECLINED, verb=Verb.COMMUNITY_DECLINED,
+            refused=_("Only a proposal waiting for a decision can be declined."),
+        )  # fmt: skip
+        proposer = community.proposed_by
+        if proposer is not None and proposer.is_active:
+            _email_on_commit(proposer, "community_declined", community=community)
     return community
 
 
