@@ -31,13 +31,15 @@ urlpatterns += i18n_patterns(
         RedirectView.as_view(pattern_name="account_request_login_code", query_string=True),
     ),
     path("accounts/", include("allauth.urls")),
-    path("", include("bpd.members.urls")),
     path("fund/", include("bpd.fund.urls")),
     path("events/", include("bpd.events.urls")),
     path("conferences/", include("bpd.conferences.urls")),
     path("communities/", include("bpd.communities.urls")),
     path("money/", include("bpd.ledger.urls")),
     path("styleguide/", website_views.styleguide, name="styleguide"),
+    # Unprefixed paths after the prefixed ones: each prefix is one check that fails fast,
+    # so a public page under /communities/ does not first try every members' path.
+    path("", include("bpd.members.urls")),
     path("", include("bpd.background.urls")),
     # Pages last: their catch-all pattern takes any path nothing else claimed.
     path("", include("bpd.pages.urls")),

@@ -69,6 +69,7 @@ class Verb(models.TextChoices):
     LEADER_ADDED = "communities.leader_added", _("Community leader added")
     LEADER_REMOVED = "communities.leader_removed", _("Community leader removed")
     POLICY_CHANGED = "communities.policy_changed", _("Sponsorship policy changed")
+    REQUEST_SAVED = "communities.request_saved", _("Sponsorship request written or changed")
     REQUEST_TRANSITION = "communities.request_transition", _("Sponsorship request moved on")
     RULE_OVERRIDDEN = "communities.rule_overridden", _("Sponsorship rule overridden")
     DRAW_PUBLISHED = "communities.draw_published", _("Ticket draw published")

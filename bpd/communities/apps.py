@@ -87,7 +87,7 @@ def _register_communities():
 
     from bpd.communities import hub, hub_tasks, models, personal_data, selectors, signals, sitemap
     from bpd.events import organiser
-    from bpd.events.models import add_organiser_scope
+    from bpd.events.models import add_host_namer, add_organiser_scope
     from bpd.members.models import Profile
     from bpd.website import mail, registry
 
@@ -123,6 +123,7 @@ def _register_communities():
     )
     # A community's leaders organise the events it hosts (events never imports us).
     add_organiser_scope(selectors.organiser_scope)
+    add_host_namer(selectors.host_of_event)
     organiser.add_organiser_check(selectors.leads_any)
     organiser.add_new_event_links(_new_event_links)
     mail.add_kinds(
@@ -131,6 +132,7 @@ def _register_communities():
             "communities/email/community_declined": _("Communities: a proposal declined"),
             "communities/email/community_leader_added": _("Communities: made a leader"),
             "communities/email/community_leader_removed": _("Communities: no longer a leader"),
+            "communities/email/new_event": _("Communities: a new event for members and followers"),
         }
     )
 

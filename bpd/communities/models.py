@@ -163,6 +163,8 @@ class HostedEvent(models.Model):
 
     event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="community_host")
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="hosted")
+    # When its members and followers were told it is on (a scheduled job, once published).
+    announced_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     def __str__(self):
         return f"{self.event} by {self.community}"

@@ -8,9 +8,16 @@ from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
-from bpd.communities.models import Community, CommunityText, Leadership, Membership
+from bpd.communities.models import (
+    Community,
+    CommunityText,
+    HostedEvent,
+    Leadership,
+    Membership,
+)
 from bpd.events.models import Event, Occurrence
 from bpd.members import regions
 from bpd.members.roles import is_executor
@@ -69,6 +76,15 @@ def organiser_scope(user):
         community_host__community__leaderships__user=user,
         community_host__community__status=S.ACTIVE,
     )
+
+
+def host_of_event(event):
+    """(name, url) of the community hosting `event`, for the event's page (None if none)."""
+    hosted = HostedEvent.objects.filter(event=event).select_related("community").first()
+    if hosted is None:
+        return None
+    community = hosted.community
+    return community.name, reverse("communities:detail", args=[community.slug])
 
 
 # --- The directory ------------------------------------------------------------------------

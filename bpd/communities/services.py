@@ -439,6 +439,60 @@ def create_event(*, community, by, data: dict) -> Event:
     return event
 
 
+# How many new events one run of the job announces (the rest wait for the next run).
+ANNOUNCE_BATCH = 20
+
+
+def announce_new_events(*, now=None) -> int:
+    """Tell each community's members and followers about an event it hosts, once, after
+    it is published and while it has a date to come (the scheduled job). Each event is
+    claimed by one update, so two runs at once never mail anyone twice. Returns the
+    number of emails queued."""
+    now = now or timezone.now()
+    due = (
+        HostedEvent.objects.filter(
+            announced_at__isnull=True,
+            event__status=Event.Status.PUBLISHED,
+            community__status=S.ACTIVE,
+        )
+        .select_related("event", "community")
+        .order_by("pk")[:ANNOUNCE_BATCH]
+    )
+    queued = 0
+    for hosted in due:
+        with transaction.atomic():
+            claimed = HostedEvent.objects.filter(pk=hosted.pk, announced_at__isnull=True).update(
+                announced_at=now
+            )
+            if not claimed:
+                continue
+            event, community = hosted.event, hosted.community
+            occurrence = (
+                event.occurrences.filter(cancelled=False, starts_at__gt=now)
+                .order_by("starts_at")
+                .first()
+            )
+            if occurrence is None:  # nothing left to come: nobody is told
+                continue
+            memberships = (
+                Membership.objects.filter(community=community, user__is_active=True)
+                .exclude(user__leaderships__community=community)  # they made it
+                .select_related("user__profile")
+                .order_by("pk")
+            )
+            for membership in memberships:
+                _email_on_commit(
+                    membership.user,
+                    "new_event",
+                    community=community,
+                    event=event,
+                    occurrence=occurrence,
+                    following=membership.kind == Membership.Kind.FOLLOWER,
+                )
+                queued += 1
+    return queued
+
+
 # --- Mail ----------------------------------------------------------------------------------
 
 

@@ -121,7 +121,8 @@ def save_draft(*, request=None, community, by, data):
             raise SponsorshipError(_("Only a leader of this community can ask for sponsorship."))
         if community.status != Community.Status.ACTIVE:
             raise SponsorshipError(_("Only an active community can ask for sponsorship."))
-        if request is None:
+        created = request is None
+        if created:
             request = SponsorshipRequest(community=community, created_by=by)
         else:
             request = _locked(request)
@@ -131,6 +132,7 @@ def save_draft(*, request=None, community, by, data):
                 raise SponsorshipError(
                     _("Only a draft, or a request sent back for changes, can be changed.")
                 )
+        before = {} if created else _fields(request)
         for name in FIELDS:
             setattr(request, name, data[name])
         request.country = request.city.country
@@ -139,7 +141,29 @@ def save_draft(*, request=None, community, by, data):
         if min(request.amount, request.ticket_price) < 0:
             raise SponsorshipError(_("An amount cannot be negative."))
         request.save()
+        after = _fields(request)
+        changed = [name for name in after if after[name] != before.get(name)]
+        if changed:
+            audit.log(
+                actor=by,
+                verb=Verb.REQUEST_SAVED,
+                subject=request,
+                parent=community,
+                before={name: before[name] for name in changed if name in before},
+                after={name: after[name] for name in changed},
+                status=request.status,
+            )
         return request
+
+
+def _fields(request):
+    """What the audit log compares when a request is written (ids for linked rows, dates
+    as text)."""
+    values = {}
+    for name in FIELDS:
+        value = getattr(request, f"{name}_id" if name in {"event", "conference", "city"} else name)
+        values[name] = value.isoformat() if isinstance(value, dt.date) else value
+    return values
 
 
 def checks_for(request, *, today=None, policy=None, approved=False):

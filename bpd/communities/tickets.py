@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from huey.contrib.djhuey import db_task
 
 from bpd.audit import services as audit
 from bpd.audit.verbs import Verb
@@ -533,19 +534,42 @@ def confirm(*, entry, user, now=None) -> TicketEntry:
 
 
 def decline(*, entry, user, now=None) -> TicketEntry:
-    """The winner turns the ticket down: it goes to the next entry in the published order."""
+    """The winner turns the ticket down, or gives a confirmed one back before the event
+    while no code is theirs yet (a code they have seen is not given to anyone else): it
+    goes to the next entry in the published order."""
     now = now or timezone.now()
     with transaction.atomic():
         draw = _lock(entry.draw)
         entry = TicketEntry.objects.get(pk=entry.pk)
         if entry.user_id != user.pk:
             raise TicketError(_("This is not your application."))
-        if entry.status != E.OFFERED:
+        cause = "declined"
+        if entry.status == E.CONFIRMED:
+            if event_started(draw, now):
+                raise TicketError(
+                    _("The event has started: the ticket can no longer be given back.")
+                )
+            if TicketCode.objects.filter(entry=entry).exists():
+                raise TicketError(
+                    _(
+                        "Your code is already yours. If you cannot go, tell the community's "
+                        "leaders so that they can pass the ticket on with the organiser."
+                    )
+                )
+            cause = "given back"
+        elif entry.status != E.OFFERED:
             raise TicketError(_("There is no ticket offered to you in this draw."))
         entry.status = E.DECLINED
         entry.save(update_fields=["status"])
-        _pass_on(draw, entry, by=user, now=now, cause="declined")
+        _pass_on(draw, entry, by=user, now=now, cause=cause)
     return entry
+
+
+def may_give_back(entry, now=None) -> bool:
+    """Whether a confirmed ticket can still be given back (see `decline`)."""
+    return (
+        entry.status == E.CONFIRMED and not _has_code(entry) and not event_started(entry.draw, now)
+    )
 
 
 def lapse_overdue(*, now=None) -> int:
@@ -833,8 +857,9 @@ def with_place(entries):
 
 def my_entries(user):
     """`user`'s entries, newest draw first, each with its draw, request, code (as the
-    winner reads it: `shown_code`), place on the waiting list and tag colour (`tone`).
-    One query."""
+    winner reads it: `shown_code`), place on the waiting list, tag colour (`tone`) and
+    whether a confirmed ticket can be given back (`can_give_back`). One query."""
+    now = timezone.now()
     rows = list(
         with_place(TicketEntry.objects.filter(user=user))
         .select_related("draw__request__community", "draw__request__city", "code")
@@ -844,6 +869,7 @@ def my_entries(user):
         entry.tone = TONES.get(entry.status, "")
         code = getattr(entry, "code", None) if _has_code(entry) else None
         entry.shown_code = shown_code(code) if code else ""
+        entry.can_give_back = may_give_back(entry, now)
     return rows
 
 
@@ -964,32 +990,45 @@ def _member_zone(user, draw):
     return "UTC"
 
 
+# Emails about a draw go out from the task worker, this many entries per task: a draw with
+# thousands of entries never holds the request that ran it.
+EMAIL_BATCH = 200
+
+
 def _email_entries(draw, entry_pks, name, **extra):
-    """Email each entry's member `communities/email/<name>` once the transaction commits."""
-    if not entry_pks:
-        return
+    """Email each entry's member `communities/email/<name>` once the transaction commits
+    (queued as tasks of EMAIL_BATCH entries)."""
     pks = list(entry_pks)
+    if not pks:
+        return
 
-    def send():
-        entries = (
-            TicketEntry.objects.filter(pk__in=pks, user__isnull=False, user__is_active=True)
-            .select_related("user__profile", "code")
-            .order_by("rank", "number")
+    def queue():
+        for start in range(0, len(pks), EMAIL_BATCH):
+            email_entries(draw.pk, pks[start : start + EMAIL_BATCH], name, extra)
+
+    transaction.on_commit(queue)
+
+
+@db_task()
+def email_entries(draw_pk, pks, name, extra):
+    draw = Draw.objects.select_related("request__community", "request__city").get(pk=draw_pk)
+    entries = (
+        TicketEntry.objects.filter(pk__in=pks, user__isnull=False, user__is_active=True)
+        .select_related("user__profile", "code")
+        .order_by("rank", "number")
+    )
+    for entry in entries:
+        context = {
+            "entry": entry,
+            "draw": draw,
+            "sponsorship": draw.request,
+            "place": (entry.rank - draw.tickets) if entry.rank else None,
+            "code": shown_code(entry.code) if _has_code(entry) else "",
+            **extra,
+        }
+        mail.send(
+            entry.user,
+            f"communities/email/{name}",
+            context,
+            time_zone=_member_zone(entry.user, draw),
         )
-        for entry in entries:
-            context = {
-                "entry": entry,
-                "draw": draw,
-                "sponsorship": draw.request,
-                "place": (entry.rank - draw.tickets) if entry.rank else None,
-                "code": shown_code(entry.code) if _has_code(entry) else "",
-                **extra,
-            }
-            mail.send(
-                entry.user,
-                f"communities/email/{name}",
-                context,
-                time_zone=_member_zone(entry.user, draw),
-            )
-
-    transaction.on_commit(send)

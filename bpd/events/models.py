@@ -49,6 +49,27 @@ def add_organiser_scope(scope):
         _ORGANISER_SCOPES.append(scope)
 
 
+_HOST_NAMERS = []
+
+
+def add_host_namer(namer):
+    """Let a programme above say who hosts an event: `namer(event)` returns (name, url)
+    or None when the event is not its own (see `host_of`)."""
+    if namer not in _HOST_NAMERS:
+        _HOST_NAMERS.append(namer)
+
+
+def host_of(event):
+    """(name, url) of who organises `event`: a programme's answer, or the host's label
+    with no link."""
+    if event.host != Event.Host.BPD:
+        for namer in _HOST_NAMERS:
+            found = namer(event)
+            if found:
+                return found
+    return event.get_host_display(), ""
+
+
 class Event(models.Model):
     """One event or a recurring series (`rule` set): what, where, when, how many seats."""
 

@@ -13,7 +13,7 @@ import hashlib
 from django.contrib.messages import get_messages
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
 from bpd.website import languages, registry
 from bpd.website.versions import CONTENT, versioned
@@ -23,6 +23,9 @@ TIMEOUT = 3600  # our cache: an hour, or until the content changes
 
 
 NEVER = "never"
+# The moment per content version, kept in this process too: it cannot change for a
+# version (a new version is a new key), so only the first request of each reads it.
+_next_change = {}
 
 
 def fresh_content_version():
@@ -30,11 +33,16 @@ def fresh_content_version():
     time) became due since it was last bumped. Costs a cache read, no query, on most
     requests; the moment is recomputed once per content version."""
     version = CONTENT.get()
-    key = f"content:next-change:{version}"
-    moment = versioned.get(key)
+    moment = _next_change.get(version)
     if moment is None:
-        moment = registry.next_scheduled_change() or NEVER
-        versioned.set(key, moment, TIMEOUT)
+        key = f"content:next-change:{version}"
+        moment = versioned.get(key)
+        if moment is None:
+            moment = registry.next_scheduled_change() or NEVER
+            versioned.set(key, moment, TIMEOUT)
+        if len(_next_change) > 64:
+            _next_change.clear()
+        _next_change[version] = moment
     if moment != NEVER and timezone.now() >= moment:
         CONTENT.bump()
         version = CONTENT.get()
@@ -46,7 +54,7 @@ def _key(request):
     # The zone too: a visitor may have chosen one (events' zone page), and pages show times.
     zone = timezone.get_current_timezone_name()
     raw = f"{languages.current()}|{zone}|{request.path}|{query}|{fresh_content_version()}"
-    return "page:" + hashlib.sha1(raw.encode()).hexdigest()
+    return "page2:" + hashlib.sha1(raw.encode()).hexdigest()
 
 
 def public_page(view):
@@ -63,15 +71,20 @@ def public_page(view):
         key = _key(request)
         stored = versioned.get(key)
         if stored is not None:
-            content, content_type = stored
+            content, content_type, etag = stored
             response = HttpResponse(content, content_type=content_type)
+            # Hashed once when stored, not on every hit (ConditionalGetMiddleware keeps it).
+            response["ETag"] = etag
         else:
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or getattr(response, "streaming", False):
                 return response
             if hasattr(response, "render") and callable(response.render):
                 response.render()
-            versioned.set(key, (response.content, response["Content-Type"]), TIMEOUT)
+            set_response_etag(response)
+            versioned.set(
+                key, (response.content, response["Content-Type"], response["ETag"]), TIMEOUT
+            )
         patch_cache_control(response, public=True, max_age=MAX_AGE)
         patch_vary_headers(response, ["Cookie"])
         return response

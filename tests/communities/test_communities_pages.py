@@ -167,6 +167,19 @@ def test_the_page_shows_only_published_hosted_events_to_come(client):
     assert "Not hosted by it" not in page
 
 
+def test_a_hosted_events_page_names_and_links_its_community(client):
+    community = CommunityFactory(name="PyData Accra")
+    event = hosted(community, title="Testing with pytest")
+    make_date(event, soon(3))
+
+    page = client.get(f"/events/{event.slug}/").text
+
+    assert f'<a href="{page_of(community)}">PyData Accra</a>' in page
+    own = make_event(title="A BPD event")
+    make_date(own, soon(3))
+    assert "Black Python Devs</dd>" in client.get(f"/events/{own.slug}/").text
+
+
 def test_a_weekly_series_is_listed_once_at_its_next_date(client):
     community = CommunityFactory()
     series = hosted(community, title="Weekly study group")

@@ -313,3 +313,56 @@ def test_a_closed_community_hosts_no_events_and_its_leaders_lose_them(executor):
     assert not Event.objects.organised_by(leader).exists()
     with pytest.raises(services.CommunityError):
         services.create_event(community=community, by=leader, data=event_data())
+
+
+# --- Telling members and followers about new events ----------------------------------------
+
+
+def _hosted(community, *, status=Event.Status.PUBLISHED, starts_in=dt.timedelta(days=5)):
+    from tests.events.public_factories import make_date, make_event
+
+    event = make_event(host=Event.Host.COMMUNITY, status=status)
+    HostedEvent.objects.create(event=event, community=community)
+    make_date(event, timezone.now() + starts_in)
+    return event
+
+
+def test_members_and_followers_hear_once_about_a_published_event_in_their_language(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    community = CommunityFactory(name="PyData Accra")
+    leader = leader_of(community)
+    joined, follows = member(language="fr"), member()
+    services.join(community=community, user=joined)
+    services.join(community=community, user=follows, kind=Membership.Kind.FOLLOWER)
+    services.join(community=community, user=leader)
+    services.join(community=CommunityFactory(), user=member())  # another community's
+    event = _hosted(community)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.announce_new_events() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.announce_new_events() == 0  # once
+
+    by_address = {m.to[0]: m for m in mailoutbox}
+    assert set(by_address) == {joined.email, follows.email}  # not the leader who made it
+    assert "/fr/communities/" in by_address[joined.email].body  # in their language
+    assert "because you follow PyData Accra" in by_address[follows.email].body
+    assert f"/events/{event.slug}/" in by_address[follows.email].body
+
+
+def test_drafts_wait_and_events_with_nothing_to_come_are_not_announced(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    community = CommunityFactory()
+    services.join(community=community, user=member())
+    draft = _hosted(community, status=Event.Status.DRAFT)
+    _hosted(community, starts_in=-dt.timedelta(days=2))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.announce_new_events() == 0
+    assert HostedEvent.objects.get(event=draft).announced_at is None  # told once published
+    Event.objects.filter(pk=draft.pk).update(status=Event.Status.PUBLISHED)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.announce_new_events() == 1
+    assert len(mailoutbox) == 1

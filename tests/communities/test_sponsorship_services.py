@@ -200,6 +200,25 @@ def test_a_request_can_be_changed_only_as_a_draft_or_when_sent_back(community, l
     assert sent.title == "Kept"
 
 
+def test_writing_and_changing_a_request_is_audited_with_what_changed(community, leader):
+    request = services.save_draft(community=community, by=leader, data=request_data(community))
+    written = AuditEntry.objects.get(verb=Verb.REQUEST_SAVED)
+    assert (written.actor, written.after["amount"], written.before) == (
+        leader,
+        request.amount,
+        {},
+    )
+
+    data = request_data(community, amount=request.amount + 5000)
+    services.save_draft(request=request, community=community, by=leader, data=data)
+    changed = AuditEntry.objects.filter(verb=Verb.REQUEST_SAVED).latest("pk")
+    assert changed.before == {"amount": request.amount}
+    assert changed.after == {"amount": request.amount + 5000}
+
+    services.save_draft(request=request, community=community, by=leader, data=data)
+    assert AuditEntry.objects.filter(verb=Verb.REQUEST_SAVED).count() == 2  # nothing changed
+
+
 # Submitting ------------------------------------------------------------------------------
 
 

@@ -323,8 +323,9 @@ def test_a_leader_of_another_community_cannot_run_it():
 
 
 def test_the_draw_offers_the_first_entries_in_the_published_order(
-    django_capture_on_commit_callbacks, mailoutbox
+    django_capture_on_commit_callbacks, mailoutbox, monkeypatch
 ):
+    monkeypatch.setattr(tickets, "EMAIL_BATCH", 3)  # the emails go out in three tasks
     draw = DrawFactory(tickets=3, priorities=[T.COMMUNITY_MEMBER])
     people = [member() for _ in range(8)]
     for person in people[5:]:
@@ -464,6 +465,40 @@ def test_pass_on_never_gives_more_than_the_tickets():
     taken = draw.entries.filter(status__in=tickets.TAKEN).count()
     assert taken == 1  # only rank 4 is left
     assert draw.entries.get(rank=4).status == E.OFFERED
+
+
+def test_a_confirmed_ticket_without_a_code_can_be_given_back_and_passes_on(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    draw, ranked = _drawn()
+    tickets.confirm(entry=ranked[0], user=ranked[0].user)
+    [mine] = [e for e in tickets.my_entries(ranked[0].user)]
+    assert mine.can_give_back
+
+    with django_capture_on_commit_callbacks(execute=True):
+        tickets.decline(entry=ranked[0], user=ranked[0].user)
+
+    statuses = dict(draw.entries.values_list("rank", "status"))
+    assert (statuses[1], statuses[3], statuses[4]) == (E.DECLINED, E.OFFERED, E.WAITING)
+    assert [m.to for m in mailoutbox] == [[ranked[2].user.email]]
+    assert Entry.objects.get(verb=Verb.TICKET_PASSED_ON).reason == "given back"
+
+
+def test_a_confirmed_ticket_cannot_be_given_back_with_its_code_or_once_the_event_started():
+    draw, ranked = _drawn()
+    tickets.confirm(entry=ranked[0], user=ranked[0].user)
+    tickets.confirm(entry=ranked[1], user=ranked[1].user)
+    TicketCode.objects.create(draw=draw, code="SEEN-1", entry=ranked[0])
+    started = tickets.event_starts_at(draw.request) + dt.timedelta(minutes=1)
+
+    with pytest.raises(tickets.TicketError, match="already yours"):
+        tickets.decline(entry=ranked[0], user=ranked[0].user)
+    with pytest.raises(tickets.TicketError, match="started"):
+        tickets.decline(entry=ranked[1], user=ranked[1].user, now=started)
+    assert set(draw.entries.filter(rank__lte=2).values_list("status", flat=True)) == {
+        E.CONFIRMED
+    }
+    assert not any(e.can_give_back for e in tickets.my_entries(ranked[0].user))
 
 
 def test_only_the_entrant_answers_and_only_before_the_deadline():

@@ -137,6 +137,19 @@ def test_declining_through_the_page_passes_it_on(client):
     assert TicketEntry.objects.get(pk=ranked[2].pk).status == E.OFFERED
 
 
+def test_a_confirmed_winner_gives_the_ticket_back_from_their_page(client):
+    _draw, ranked = drawn()
+    client.force_login(ranked[0].user)
+    client.post(reverse("communities:ticket_confirm", args=[ranked[0].pk]))
+
+    page = client.get(reverse("communities:tickets")).text
+    assert "I cannot go: give it back" in page
+    client.post(reverse("communities:ticket_decline", args=[ranked[0].pk]))
+
+    assert TicketEntry.objects.get(pk=ranked[0].pk).status == E.DECLINED
+    assert TicketEntry.objects.get(pk=ranked[2].pk).status == E.OFFERED
+
+
 # --- The public draw page ---------------------------------------------------------------------
 
 

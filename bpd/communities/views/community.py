@@ -451,8 +451,11 @@ def close(request, pk):
     return _manage_page(request, community, close_form=form, close_confirm=confirm)
 
 
-urlpatterns = [
+public_patterns = [
     path("", index, name="index"),
+]
+
+urlpatterns = [
     path("propose/", propose, name="propose"),
     path("mine/", mine, name="mine"),
     path("manage/", manage, name="manage"),

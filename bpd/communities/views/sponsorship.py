@@ -468,6 +468,11 @@ def sponsored(request, year=None):
     return render(request, "communities/sponsorship/sponsored.html", context)
 
 
+public_patterns = [
+    path("sponsored/", sponsored, name="sponsored"),
+    path("sponsored/<int:year>/", sponsored, name="sponsored_year"),
+]
+
 urlpatterns = [
     path("sponsorship/", mine, name="sponsorship"),
     path("sponsorship/new/", new, name="sponsorship_new"),
@@ -484,6 +489,4 @@ urlpatterns = [
     path("sponsorship/<int:pk>/submit/", submit, name="sponsorship_submit"),
     path("sponsorship/<int:pk>/withdraw/", withdraw, name="sponsorship_withdraw"),
     path("sponsorship/<int:pk>/complete/", complete, name="sponsorship_complete"),
-    path("sponsored/", sponsored, name="sponsored"),
-    path("sponsored/<int:year>/", sponsored, name="sponsored_year"),
 ]

@@ -108,7 +108,7 @@ def confirm(request, pk):
 @require_POST
 def decline(request, pk):
     return _answer(
-        request, pk, tickets.decline, _("You declined the ticket: it goes to the next entry.")
+        request, pk, tickets.decline, _("The ticket is no longer yours: it goes to the next entry.")
     )
 
 
@@ -444,6 +444,12 @@ def verify_script(request):
     return response
 
 
+public_patterns = [
+    path("draws/verify_draw.py", verify_script, name="verify_script"),
+    path("draws/<int:pk>/", draw_page, name="draw"),
+    path("draws/<int:pk>/draw.json", draw_json, name="draw_json"),
+]
+
 urlpatterns = [
     path("tickets/", index, name="tickets"),
     path("tickets/manage/", manage, name="draws_manage"),
@@ -457,7 +463,4 @@ urlpatterns = [
     path("tickets/codes/<int:pk>/by-name/", by_name, name="draw_by_name"),
     path("tickets/codes/<int:pk>/issued/", issued, name="draw_issued"),
     path("tickets/attendance/<int:pk>/", attendance, name="draw_attendance"),
-    path("draws/verify_draw.py", verify_script, name="verify_script"),
-    path("draws/<int:pk>/", draw_page, name="draw"),
-    path("draws/<int:pk>/draw.json", draw_json, name="draw_json"),
 ]

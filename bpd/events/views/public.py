@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from bpd.events import ical, selectors
 from bpd.events.forms import rule_in_words
-from bpd.events.models import CalendarSettings, Event, Rsvp
+from bpd.events.models import CalendarSettings, Event, Rsvp, host_of
 from bpd.members import regions
 from bpd.members.middleware import ZONE_COOKIE, known_zones
 from bpd.website.caching import public_page
@@ -252,6 +252,7 @@ def detail(request, slug):
             "show_link": show_link,
             "language_name": dict(settings.LANGUAGES).get(event.language, event.language),
             "json_ld": _json_ld(event, sittings),
+            "host": host_of(event),
             "repeats": _repeats(event) if event.rule else "",
             "choose_zone": _visitor_zone_note(request),
             "zone_name": timezone.get_current_timezone_name(),
