@@ -346,7 +346,7 @@ def test_members_and_followers_hear_once_about_a_published_event_in_their_langua
 
     by_address = {m.to[0]: m for m in mailoutbox}
     assert set(by_address) == {joined.email, follows.email}  # not the leader who made it
-    assert "/fr/communities/" in by_address[joined.email].body  # in their language
+    assert "PyData Accra a un nouvel événement" in by_address[joined.email].body
     assert "because you follow PyData Accra" in by_address[follows.email].body
     assert f"/events/{event.slug}/" in by_address[follows.email].body
 
