@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "bpd.events",
     "bpd.fund",
     "bpd.communities",
+    "bpd.partners",
     "bpd.background",
     "bpd.content_import",
     "django.contrib.admin",

@@ -44,7 +44,8 @@ ROLES = [
     "treasurer_applicant",  # the treasurer, with an accepted award of their own in the round
     "executor",
     "executor_applicant",  # an executor who applied to the same round
-    "partner",
+    "partner",  # acts for the partner the samples belong to
+    "other_partner",  # acts for another partner: may see theirs only, never this one's
 ]
 EXECUTORS = ("executor", "executor_applicant")
 TREASURERS = ("treasurer", "treasurer_applicant")
@@ -59,6 +60,7 @@ GROUPS = {
     "reviewer3": [Role.REVIEWER],
     "traveller": [Role.LEADER],
     "other_leader": [Role.LEADER],
+    "other_partner": [Role.PARTNER],
 }
 
 # Markers planted in the target's data. A page showing one to a role that may not see
@@ -115,6 +117,7 @@ def build_world():
     _sponsorship(world)
     _payments(world)
     _tickets(world)
+    _partners(world)
     return world
 
 
@@ -305,6 +308,7 @@ def samples(world):
     patterns.admin_sample)."""
     o, target = world.objects, world.users["target"]
     return {
+        **_partner_samples(world),
         "pages:detail": {"path": o["page"].path},
         "news:tag": {"slug": o["tag"].slug},
         "news:detail": {"slug": o["post"].slug},
@@ -718,4 +722,56 @@ def _ticket_samples(world):
         "communities:ticket_confirm": {"pk": o["offered_entry"].pk},
         "communities:ticket_decline": {"pk": o["offered_entry"].pk},
         "communities:ticket_withdraw": {"pk": o["entered_entry"].pk},
+    }
+
+
+def _partners(world):
+    """Partners: "partner" acts for Talk Python Training, "other_partner" for Other Org.
+    Talk Python has an approved public shared code, an approved pool of unique codes (the
+    target holds one), an approved seats offer (the target holds a seat, their email
+    shared), a draft and an offer waiting for approval. Other Org has one approved link."""
+    from bpd.partners.models import Claim, Code, Offer, Partner, PartnerPerson
+
+    users, o = world.users, world.objects
+    now = timezone.now()
+    talk = Partner.objects.create(
+        name="Talk Python Training", slug="talk-python", description="Courses on Python.",
+        gives_back="20% of each sale is donated to BPD", website="https://training.example.com",
+    )  # fmt: skip
+    other = Partner.objects.create(name="Other Org", slug="other-org", description="Books.")
+    PartnerPerson.objects.create(partner=talk, user=users["partner"])
+    PartnerPerson.objects.create(partner=other, user=users["other_partner"])
+    A, K = Offer.Status.APPROVED, Offer.Kind
+
+    def offer(key, partner, kind, status=A, **extra):
+        o[key] = Offer.objects.create(
+            partner=partner, kind=kind, title=f"Matrix {key}", value="10% off", status=status,
+            created_by=users["partner"], **extra,
+        )  # fmt: skip
+        return o[key]
+
+    offer("offer_shared", talk, K.SHARED_CODE, shared_code="MATRIX10", audience="public",
+          url="https://training.example.com/bpd")  # fmt: skip
+    codes = offer("offer_codes", talk, K.UNIQUE_CODES, quantity=3)
+    seats = offer("offer_seats", talk, K.SEATS, quantity=5, reclaim_days=30)
+    offer("offer_draft", talk, K.UNIQUE_CODES, status=Offer.Status.DRAFT)
+    offer("offer_pending", talk, K.LINK, status=Offer.Status.PENDING, url="https://e.com/x")
+    offer("other_offer", other, K.LINK, url="https://books.example.com/bpd")
+    o["partner"], o["other_partner"] = talk, other
+    o["partner_person"] = PartnerPerson.objects.get(partner=talk, user=users["partner"])
+    claim = Claim.objects.create(offer=codes, user=users["target"], country="ZW", region="002")
+    Code.objects.create(offer=codes, code="MARK-CODE", claim=claim, given_at=now)
+    Code.objects.bulk_create(Code(offer=codes, code=f"FREE-{n}") for n in range(2))
+    o["code_claim"] = claim
+    o["seat_claim"] = Claim.objects.create(
+        offer=seats, user=users["target"], country="ZW", region="002",
+        shared_email=users["target"].email, consented_at=now,
+    )  # fmt: skip
+
+
+def _partner_samples(world):
+    """Arguments for the partners' URLs (each part of the app adds its own)."""
+    o = world.objects
+    return {
+        "partners:detail": {"slug": o["partner"].slug},
     }

@@ -1,0 +1,3 @@
+"""Partners: the manage pages (being built)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Partners: the member pages (being built)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Partners: the portal pages (being built)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Partners: the public pages (being built)."""
+
+urlpatterns = []
