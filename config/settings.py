@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "bpd.fund",
     "bpd.communities",
     "bpd.partners",
+    "bpd.learning",
     "bpd.background",
     "bpd.content_import",
     "django.contrib.admin",

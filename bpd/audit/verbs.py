@@ -94,6 +94,9 @@ class Verb(models.TextChoices):
     SEATS_PROVISIONED = "partners.seats_provisioned", _("Seats provisioned by the partner")
     REDEMPTIONS_REPORTED = "partners.redemptions_reported", _("Redemptions reported by a partner")
     PARTNERSHIPS_IMPORTED = "partners.imported", _("Partnerships imported")
+    # Learning programmes
+    LEARNING_ATTENDANCE = "learning.attendance", _("Learning session attendance recorded")
+    BOOKS_IMPORTED = "learning.books_imported", _("Reading list imported")
     # Money (the ledger)
     LEDGER_RECORDED = "ledger.recorded", _("Money recorded in the ledger")
     POOL_CHANGED = "ledger.pool_changed", _("Pool changed")

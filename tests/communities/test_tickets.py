@@ -472,7 +472,7 @@ def test_a_confirmed_ticket_without_a_code_can_be_given_back_and_passes_on(
 ):
     draw, ranked = _drawn()
     tickets.confirm(entry=ranked[0], user=ranked[0].user)
-    [mine] = [e for e in tickets.my_entries(ranked[0].user)]
+    [mine] = tickets.my_entries(ranked[0].user)
     assert mine.can_give_back
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -495,9 +495,7 @@ def test_a_confirmed_ticket_cannot_be_given_back_with_its_code_or_once_the_event
         tickets.decline(entry=ranked[0], user=ranked[0].user)
     with pytest.raises(tickets.TicketError, match="started"):
         tickets.decline(entry=ranked[1], user=ranked[1].user, now=started)
-    assert set(draw.entries.filter(rank__lte=2).values_list("status", flat=True)) == {
-        E.CONFIRMED
-    }
+    assert set(draw.entries.filter(rank__lte=2).values_list("status", flat=True)) == {E.CONFIRMED}
     assert not any(e.can_give_back for e in tickets.my_entries(ranked[0].user))
 
 
