@@ -10,7 +10,9 @@ gunicorn + wrk), fund.py (allocation and committee view at 5,000 applications),
 events.py (the events and conference pages under load, the personal feed's queries,
 expanding a series), ledger.py (the treasurer's ledger pages at 50,000 entries), draw.py
 (the sponsored-ticket draw and its verification script over 100,000 entries),
-communities.py (the community directory and the completed-sponsorships page under load).
+communities.py (the community directory and the completed-sponsorships page under load),
+partners.py (claims from a pool of 100,000 codes, 50 concurrent claims for 20 seats on
+PostgreSQL, the public Partners page under load).
 """
 
 import argparse
@@ -50,6 +52,7 @@ def main():
         draw = run("draw.py", "--entries", "10000", "--repeat", "1", "--service", "1000")
         communities = run("communities.py", "--duration", "1", "--communities", "20",
                           "--sponsorships", "40")  # fmt: skip
+        partners = run("partners.py", "--codes", "2000", "--samples", "5", "--duration", "1")
     else:
         pages = run("pages.py", "--small", "10", "--large", "10000")
         load = run("load.py", "--duration", "10", "--members", "20000")
@@ -58,6 +61,7 @@ def main():
         ledger = run("ledger.py", "--entries", "50000", "--repeat", "5")
         draw = run("draw.py", "--entries", "100000", "--repeat", "5", "--service", "100000")
         communities = run("communities.py", "--duration", "10")
+        partners = run("partners.py", "--codes", "100000", "--duration", "10")
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     report = "\n\n".join(
         [
@@ -79,6 +83,8 @@ def main():
             draw,
             "## Local communities: public pages under load",
             communities,
+            "## Partners: claims and the public page",
+            partners,
         ]
     )
     OUT.mkdir(exist_ok=True)

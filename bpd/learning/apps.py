@@ -2,13 +2,30 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _in_learning(request):
+    """The header marks "Learning" on the programmes' pages and on the partners' pages."""
+    match = getattr(request, "resolver_match", None)
+    return getattr(match, "app_name", None) in {"learning", "partners"}
+
+
 class LearningConfig(AppConfig):
     name = "bpd.learning"
     verbose_name = _("Learning programmes")
 
     def ready(self):
-        from bpd.learning import personal_data
+        from bpd.learning import hub, personal_data
+        from bpd.learning.models import Cohort, Enrolment, Material, Programme, ProgrammeText
         from bpd.website import mail, registry
+
+        registry.add_menu_link(
+            "header", _("Learning"), "learning:index", order=17, current=_in_learning
+        )
+        registry.add_menu_link(
+            "footer", _("Learning programmes"), "learning:index", order=19, group="take-part"
+        )
+        registry.add_hub(order=26, card=hub.card, tasks=hub.tasks)
+        # The public pages show places left: a sign-up changes them.
+        registry.add_public_content(Programme, ProgrammeText, Cohort, Material, Enrolment)
 
         registry.add_personal_data(
             "learning",

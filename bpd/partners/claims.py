@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bpd.members import regions
+from bpd.members import mail, regions
 from bpd.members.models import Profile
 from bpd.partners.models import Claim, Code, Offer
 
@@ -54,11 +54,12 @@ def eligibility(offer, user, *, now=None, profile=False, claimed_before=None) ->
     country = getattr(profile, "country", "") or ""
     if offer.countries and country not in offer.countries:
         reasons.append(_("This offer is for members in other countries."))
-    if (
-        offer.regions
-        and regions.region_code(country, "region") not in offer.regions
-        and (regions.region_code(country, "subregion") not in offer.regions)
-    ):
+    # A region may be named at any M49 level: "002" Africa, "202" Sub-Saharan Africa,
+    # "011" Western Africa (the intermediate level was missed before).
+    areas = {
+        regions.region_code(country, level) for level in ("region", "subregion", "intermediate")
+    }
+    if offer.regions and not (areas - {""}) & set(offer.regions):
         reasons.append(_("This offer is for members in other regions."))
     if offer.skill_levels and getattr(profile, "skill_level", "") not in offer.skill_levels:
         reasons.append(_("This offer is for members at another level of Python experience."))
@@ -99,7 +100,10 @@ def claim(*, offer, user, consent=False, now=None) -> Claim:
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            return _claim(offer, user, consent, now)
+            row = _claim(offer, user, consent, now)
+            if row.offer.kind == K.SEATS:
+                transaction.on_commit(lambda: _seat_claimed_mail(row))
+            return row
     except IntegrityError:
         # The constraint one_claim_per_member: this member's claim is already in.
         raise ClaimError(_("You have already claimed this offer.")) from None
@@ -151,3 +155,10 @@ def _claim(offer, user, consent, now):
             raise ClaimError(_("Someone claimed that code a moment ago. Please try again."))
         code.claim, code.given_at = row, now
     return row
+
+
+def _seat_claimed_mail(row):
+    """The member's confirmation: their seat is on its way, and what was shared."""
+    user = row.user
+    zone = getattr(Profile.objects.filter(user=user).first(), "time_zone", "") or None
+    mail.send(user, "partners/email/claim_seat", {"claim": row, "offer": row.offer}, time_zone=zone)

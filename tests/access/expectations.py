@@ -47,6 +47,16 @@ ACCRA_LEADERS = EXECUTORS_ONLY | {"leader": 200}  # the other leader: 403, like 
 # Sponsorship: leaders of any community; Accra's requests: its leader only (Lagos's: 404).
 LEADERS = cells(LOGIN, 403, leader=200, other_leader=200)
 ACCRA_SPONSORSHIP = cells(LOGIN, 403, leader=200, other_leader=404)
+# Partners: Talk Python's offers, for its people and executors (Other Org's person: 404).
+TALK_OFFERS = cells(LOGIN, 403, partner=200, other_partner=404, **dict.fromkeys(EXECUTORS, 200))
+PARTNER_STAFF_POSTS = (
+    "partners:person_add",
+    "partners:person_remove",
+    "partners:offer_approve",
+    "partners:offer_reject",
+    "partners:claim_revoke",
+    "partners:claim_reissue",
+)
 SPONSORSHIP_DECISIONS = (
     "communities:sponsorship_approve",
     "communities:sponsorship_changes",
@@ -243,6 +253,17 @@ GET = {
         ),
         EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405),
     ),
+    # Learning programmes (world._learning): anyone reads; members sign up and answer for
+    # their own enrolment; the cohort's host ("leader") and executors run it, others 404.
+    **dict.fromkeys(("learning:index", "learning:detail"), PUBLIC),
+    "learning:mine": MEMBERS_ONLY,
+    **dict.fromkeys(
+        ("learning:sign_up", "learning:withdraw", "learning:show_completion"), POST_ONLY
+    ),
+    **dict.fromkeys(
+        ("learning:host", "learning:attendance"),
+        cells(LOGIN, 404, leader=200, **dict.fromkeys(EXECUTORS, 200)),
+    ),
     # Sponsored tickets (world._tickets). Members apply and answer for their own entries
     # (others' ids are 404); Accra's leader and executors run Accra's draws, the other
     # community's leader gets 404; anyone reads a published draw and checks it.
@@ -295,6 +316,47 @@ GET = {
     ),
     **dict.fromkeys(SPONSORSHIP_DECISIONS, EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405)),
     **dict.fromkeys(("communities:sponsored", "communities:sponsored_year"), PUBLIC),
+    # Partners (public and members): the Partners page and a partner's page for everyone;
+    # the member's offers, a claim's confirmation page (sample: the seats offer) and
+    # "your codes and seats" for every member.
+    **dict.fromkeys(("partners:index", "partners:detail"), PUBLIC),
+    **dict.fromkeys(("partners:offers", "partners:claim", "partners:mine"), MEMBERS_ONLY),
+    # The partner portal: partner people and executors; members 403. Other Org's person
+    # opens their own portal and gets 404 on Talk Python's offer (sample: the seats offer).
+    "partners:portal": cells(
+        LOGIN, 403, partner=200, other_partner=200, **dict.fromkeys(EXECUTORS, 200)
+    ),
+    **dict.fromkeys(
+        (
+            "partners:portal_offer",
+            "partners:portal_offer_csv",
+            "partners:portal_redemptions",
+            "partners:portal_seats",
+            "partners:portal_seats_csv",
+        ),
+        cells(LOGIN, 403, partner=200, other_partner=404, **dict.fromkeys(EXECUTORS, 200)),
+    ),
+    # Partners' management (views/manage.py): executors only. Samples: Talk Python, its
+    # person "partner", the offer waiting for approval, the target's claim of a code.
+    **dict.fromkeys(
+        (
+            "partners:manage",
+            "partners:manage_new",
+            "partners:manage_partner",
+            "partners:offer_review",
+        ),
+        EXECUTORS_ONLY,
+    ),
+    **dict.fromkeys(PARTNER_STAFF_POSTS, EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405)),
+    # Offers written by Talk Python's people or executors (samples: Talk Python, its
+    # draft); Other Org's person gets 404, members 403.
+    **dict.fromkeys(
+        ("partners:offer_new", "partners:offer_edit", "partners:offer_codes"), TALK_OFFERS
+    ),
+    **dict.fromkeys(
+        ("partners:offer_submit", "partners:offer_withdraw"),
+        cells(LOGIN, 403, partner=405, other_partner=405, **dict.fromkeys(EXECUTORS, 405)),
+    ),
     # Money (world._payments): the ledger's totals and entries, and their CSV; payments to
     # organisers (sample: Accra's request approved and waiting for its payment) and the
     # refund of one cancelled after it was paid (POST only). The treasurer and executors.
@@ -385,6 +447,15 @@ POST = {
         ),
         EXECUTORS_ONLY,
     ),
+    # Learning: the pages only read; signing up is any member's, an enrolment its member's.
+    **dict.fromkeys(
+        ("learning:index", "learning:detail", "learning:mine", "learning:host"), cells(405, 405)
+    ),
+    "learning:sign_up": cells(LOGIN, ANY),
+    **dict.fromkeys(
+        ("learning:withdraw", "learning:show_completion"), cells(LOGIN, 404, target=ANY)
+    ),
+    "learning:attendance": cells(LOGIN, 404, leader=ANY, **dict.fromkeys(EXECUTORS, ANY)),
     # Sponsored tickets: an entry is answered by its entrant only (samples: the member's
     # offer, the target's entry in the open draw); the draw's pages are read-only.
     "communities:ticket_confirm": cells(LOGIN, 404, member=ANY),
@@ -407,6 +478,14 @@ POST = {
     **dict.fromkeys(SPONSORSHIP_DECISIONS, EXECUTORS_ONLY),
     # The public list answers POST like GET (it is not cached then).
     **dict.fromkeys(("communities:sponsored", "communities:sponsored_year"), PUBLIC),
+    # Partners: the public pages and the member's lists only read; any member may claim
+    # (one already holding it, or not eligible, is told so and nothing is written).
+    **dict.fromkeys(("partners:index", "partners:detail"), cells(405, 405)),
+    **dict.fromkeys(("partners:offers", "partners:mine"), cells(LOGIN, 405)),
+    "partners:claim": cells(LOGIN, ANY),
+    # Partners' management: executors act; Talk Python's people send and withdraw its offers.
+    **dict.fromkeys(PARTNER_STAFF_POSTS, EXECUTORS_ONLY),
+    **dict.fromkeys(("partners:offer_submit", "partners:offer_withdraw"), TALK_OFFERS),
 }
 
 
@@ -530,6 +609,12 @@ def _sponsorship_request():
         "amount": "500", "organiser_name": "Posted Ltd", "organiser_contact": "posted@example.com",
         "organiser_details": "", "distribution": "lottery", "report_plan": "Posted",
     }  # fmt: skip
+
+
+def _redemptions(w):
+    """The target's seat, reported used today (the partner's CSV upload)."""
+    text = f"reference,date\nS-{w.objects['seat_claim'].pk},{_today()}\n".encode()
+    return {"file": SimpleUploadedFile("redemptions.csv", text, content_type="text/csv")}
 
 
 class PageForm:
@@ -670,6 +755,8 @@ ACTIONS = {
     "fund:trip_report": {
         "": lambda w: {"summary": "posted", "brought_back": "posted", "people_reached": "3"}
     },
+    "learning:attendance": {"": lambda w: {"attended": [w.objects["enrolment"].pk]}},
+    "learning:show_completion": {"": lambda w: {"shown": "on"}},
     "communities:ticket_apply": {"": lambda w: {"statement": "Posted"}},
     "communities:draw_setup": {"": lambda w: _draw_setup()},
     "communities:draw_run": {"": lambda w: {"randomness_value": "posted", "confirm": "on"}},
@@ -698,6 +785,35 @@ ACTIONS = {
     "communities:sponsorship_decline": {"": lambda w: {"decline-comment": "posted"}},
     "communities:sponsorship_cancel": {"": lambda w: {"cancel-comment": "posted", "confirm": "on"}},
     "communities:sponsorship_policy": {"": PageForm(note="Posted", min_lead_days="60")},
+    "partners:claim": {"": lambda w: {"consent": "on"}},  # sample: seats (consent needed)
+    "partners:portal_redemptions": {"": _redemptions},
+    "partners:portal_seats": {
+        "provisioned": lambda w: {"seats": [w.objects["seat_claim"].pk], "action": "provisioned"},
+        "used": lambda w: {"seats": [w.objects["seat_claim"].pk], "action": "used"},
+    },
+    "partners:manage_new": {
+        "": lambda w: {"name": "Posted partner", "status": "active", "language": "en"}
+    },
+    "partners:manage_partner": {"": PageForm(gives_back="Posted")},
+    "partners:person_add": {"": lambda w: {"email": w.users["member"].email}},
+    "partners:person_remove": {"": lambda w: {"reason": "posted"}},
+    "partners:offer_approve": {"": lambda w: {"reason": ""}},
+    "partners:offer_reject": {"": lambda w: {"reason": "posted"}},
+    "partners:claim_revoke": {"": lambda w: {"reason": "posted"}},
+    "partners:claim_reissue": {"": lambda w: {"reason": "posted"}},
+    "partners:offer_new": {
+        "": lambda w: {
+            "kind": "shared",
+            "title": "Posted offer",
+            "value": "10% off",
+            "language": "en",
+            "shared_code": "POSTED",
+            "audience": "public",
+        }
+    },
+    "partners:offer_edit": {"": PageForm(title="Posted")},
+    "partners:offer_withdraw": {"": lambda w: {"confirm": "on"}},
+    "partners:offer_codes": {"": lambda w: {"text": "POSTED-1\nPOSTED-2"}},
     "admin/": {"": lambda w: {"post": "yes"}},  # a delete page deletes on this
 }
 
@@ -780,10 +896,29 @@ WRITER = {
         ),
         "executor",
     ),
+    "learning:sign_up": "member",
+    "learning:withdraw": "target",
+    "learning:show_completion": "target",
+    "learning:attendance": "leader",
     "communities:ticket_apply": "member",
     "communities:ticket_confirm": "member",
     "communities:ticket_decline": "member",
     "communities:ticket_withdraw": "target",
+    "partners:claim": "member",
+    **dict.fromkeys(("partners:portal_redemptions", "partners:portal_seats"), "partner"),
+    **dict.fromkeys(
+        ("partners:manage_new", "partners:manage_partner", *PARTNER_STAFF_POSTS), "executor"
+    ),
+    **dict.fromkeys(
+        (
+            "partners:offer_new",
+            "partners:offer_edit",
+            "partners:offer_submit",
+            "partners:offer_withdraw",
+            "partners:offer_codes",
+        ),
+        "partner",
+    ),
     **dict.fromkeys(
         (
             "communities:draw_setup",
@@ -843,6 +978,9 @@ READ_ONLY_POST = {
     # Sponsorship's lists and pages without a form posting to themselves: like GET.
     "communities:sponsorship", "communities:sponsorship_request", "communities:sponsorship_review",
     "communities:sponsorship_review_request", "communities:sponsored", "communities:sponsored_year",
+    # The partner portal's pages and CSVs only read: POST is answered like GET.
+    "partners:portal", "partners:portal_offer", "partners:portal_offer_csv", "partners:portal_seats_csv",
+    "partners:manage", "partners:offer_review",  # staff's lists: POST is answered like GET
 }  # fmt: skip
 
 
@@ -875,6 +1013,7 @@ RECORDING_PAGES = {
     "members:profile", "members:staff_members", "members:staff_roles",
     "admin:members_profile_change", "events:attendees",
     "communities:draw_codes", "communities:draw_attendance", "communities:draw_by_name",
+    "learning:host", "learning:attendance",
 }  # fmt: skip
 # The members' directory is one page per audience (cached for all leaders and staff
 # alike), so it shows what members share with "leaders and staff" without a record.
@@ -945,6 +1084,8 @@ MAY_SEE = {
         **dict.fromkeys(TREASURERS, BOOKING_PAGES | {"fund:letter_check"}),
         **dict.fromkeys(EXECUTORS, FUND_STAFF | {"fund:letter_check"}),
     },
+    # A unique code the target claimed: shown only to its member (and in their export).
+    "MARK-CODE": {"target": ANYWHERE},
 }
 
 # Where an entitled role must see a marker: proof that the markers are planted where
@@ -969,6 +1110,7 @@ MUST_SEE = [
     ("anonymous", "fund:letter_check", "MARK-PASSNAME"),
     ("leader", "communities:draw_attendance", "MARK-NAME"),
     ("leader", "communities:draw_codes", "MARK-NAME"),
+    ("target", "partners:mine", "MARK-CODE"),
 ]
 
 

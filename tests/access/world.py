@@ -93,7 +93,8 @@ FUND_MARKERS = [
     "MARK-OWNREVIEW",
     "MARK-PASSNAME",
 ]
-MARKERS = [*PROFILE_MARKERS, *FUND_MARKERS]
+PARTNER_MARKERS = ["MARK-CODE"]  # the target's unique code (see _partners)
+MARKERS = [*PROFILE_MARKERS, *FUND_MARKERS, *PARTNER_MARKERS]
 
 
 @dataclass
@@ -118,6 +119,7 @@ def build_world():
     _payments(world)
     _tickets(world)
     _partners(world)
+    _learning(world)
     return world
 
 
@@ -309,6 +311,7 @@ def samples(world):
     o, target = world.objects, world.users["target"]
     return {
         **_partner_samples(world),
+        **_learning_samples(world),
         "pages:detail": {"path": o["page"].path},
         "news:tag": {"slug": o["tag"].slug},
         "news:detail": {"slug": o["post"].slug},
@@ -774,4 +777,79 @@ def _partner_samples(world):
     o = world.objects
     return {
         "partners:detail": {"slug": o["partner"].slug},
+        # The seats offer: its confirmation page asks for consent (the member has no seat).
+        "partners:claim": {"pk": o["offer_seats"].pk},
+        # The partner portal: Talk Python's seats offer (the target holds a seat).
+        **{
+            key: {"pk": o["offer_seats"].pk}
+            for key in (
+                "partners:portal_offer",
+                "partners:portal_offer_csv",
+                "partners:portal_redemptions",
+                "partners:portal_seats",
+                "partners:portal_seats_csv",
+            )
+        },
+        # Staff's management and the offer pages (views/manage.py).
+        **{
+            key: {"pk": o["partner"].pk}
+            for key in ("partners:manage_partner", "partners:person_add")
+        },
+        "partners:person_remove": {"pk": o["partner_person"].pk},
+        **{
+            key: {"pk": o["offer_pending"].pk}
+            for key in (
+                "partners:offer_review",
+                "partners:offer_approve",
+                "partners:offer_reject",
+                "partners:offer_withdraw",
+            )
+        },
+        **{
+            key: {"pk": o["code_claim"].pk}
+            for key in ("partners:claim_revoke", "partners:claim_reissue")
+        },
+        "partners:offer_new": {"slug": o["partner"].slug},
+        **{
+            key: {"pk": o["offer_draft"].pk}
+            for key in ("partners:offer_edit", "partners:offer_submit", "partners:offer_codes")
+        },
+    }
+
+
+def _learning(world):
+    """Learning: a published book club whose cohort is open, hosted by "leader", its
+    sessions the public weekly session (one has started); the target takes part and has
+    completed it."""
+    from bpd.learning.models import Cohort, Enrolment, Programme
+
+    o, now = world.objects, timezone.now()
+    club = Programme.objects.create(
+        kind=Programme.Kind.BOOK_CLUB, title="Matrix book club", slug="matrix-book-club",
+        description="We read.", status=Programme.Status.PUBLISHED,
+    )  # fmt: skip
+    cohort = Cohort.objects.create(
+        programme=club, name="Matrix cohort", capacity=5, event=o["public_event"],
+        signup_opens_at=now - dt.timedelta(days=1), signup_closes_at=now + dt.timedelta(days=5),
+    )  # fmt: skip
+    cohort.hosts.add(world.users["leader"])
+    o["programme"], o["cohort"] = club, cohort
+    o["enrolment"] = Enrolment.objects.create(
+        cohort=cohort, user=world.users["target"], completed_at=now
+    )
+
+
+def _learning_samples(world):
+    o = world.objects
+    return {
+        "learning:detail": {"slug": o["programme"].slug},
+        **{f"learning:{name}": {"pk": o["cohort"].pk} for name in ("sign_up", "host")},
+        "learning:attendance": {
+            "pk": o["cohort"].pk,
+            "occurrence": o["rsvp_started_occurrence"].pk,
+        },
+        **{
+            f"learning:{name}": {"pk": o["enrolment"].pk}
+            for name in ("withdraw", "show_completion")
+        },
     }

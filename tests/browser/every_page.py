@@ -72,6 +72,8 @@ NOT_PAGES = {
     "communities:verify_script",  # a Python download
     "ledger:entries_csv",  # a CSV download
     "ledger:totals_csv",  # a CSV download
+    "partners:portal_offer_csv",  # a CSV download
+    "partners:portal_seats_csv",  # a CSV download
     "^media/(?P<path>.*)$",
 }
 # The admin is Django's own: its index shows that it is there and how it looks.
@@ -296,6 +298,9 @@ def demo_samples(personas):
         **_community_samples(),
         **_sponsorship_samples(),
         **_payment_samples(),
+        **_portal_samples(),
+        **_partner_member_samples(),
+        **_partner_staff_samples(),
     }
     return {
         persona: common
@@ -348,6 +353,74 @@ def _sponsorship_samples():
         samples["communities:sponsorship_review_request"] = reviewed
     if completed:
         samples["communities:sponsored_year"] = {"year": completed.starts_on.year}
+    return samples
+
+
+def _partner_staff_samples():
+    """Partners' management (partners/demo.py): the demo partner's organisation and one of
+    its offers of each kind for staff's review page; the offer pages its person shares
+    with staff: a new offer, editing an offer (a draft if there is one) and its codes."""
+    from bpd.partners.models import Offer, PartnerPerson
+
+    person = PartnerPerson.objects.filter(user__email__startswith="demo-partner@").first()
+    if person is None:
+        return {}
+    partner = person.partner
+    offers = Offer.objects.filter(partner=partner).order_by("pk")
+    samples = {
+        "partners:manage_partner": {"pk": partner.pk},
+        "partners:offer_new": {"slug": partner.slug},
+    }
+    reviewed = [
+        {"pk": offer.pk}
+        for kind in Offer.Kind.values
+        if (offer := offers.filter(kind=kind).first())
+    ]
+    if reviewed:
+        samples["partners:offer_review"] = reviewed
+    editable = offers.filter(status__in=["draft", "rejected"]).first() or offers.first()
+    if editable:
+        samples["partners:offer_edit"] = {"pk": editable.pk}
+    pool = offers.filter(kind="codes").first()
+    if pool:
+        samples["partners:offer_codes"] = {"pk": pool.pk}
+    return samples
+
+
+def _partner_member_samples():
+    """The public and member pages of partners (partners/demo.py): the first active
+    partner's page, and the claim page of a live seats offer (its consent step) and of a
+    pool of codes."""
+    from bpd.partners.models import Offer, Partner
+
+    partner = Partner.objects.active().order_by("name", "pk").first()
+    live = Offer.objects.live().order_by("pk")
+    claims = [
+        {"pk": offer.pk} for kind in ("seats", "codes") if (offer := live.filter(kind=kind).first())
+    ]
+    samples = {"partners:detail": {"slug": partner.slug}} if partner else {}
+    return samples | ({"partners:claim": claims} if claims else {})
+
+
+def _portal_samples():
+    """The partner portal (partners/demo.py): an offer of the demo partner's organisation
+    for its use and redemptions, and its seats offer if it has one."""
+    from bpd.partners.models import Offer, PartnerPerson
+
+    person = PartnerPerson.objects.filter(user__email__startswith="demo-partner@").first()
+    if person is None:
+        return {}
+    offers = Offer.objects.filter(partner=person.partner).order_by("pk")
+    samples = {}
+    first = offers.filter(kind__in=["codes", "seats"]).first() or offers.first()
+    if first:
+        samples |= {
+            key: {"pk": first.pk}
+            for key in ("partners:portal_offer", "partners:portal_redemptions")
+        }
+    seats = offers.filter(kind="seats").first()
+    if seats:
+        samples["partners:portal_seats"] = {"pk": seats.pk}
     return samples
 
 

@@ -181,7 +181,9 @@ def test_the_export_holds_enrolments_and_deletion_passes_the_place_on():
     leaving, waiting = member(), member()
     enrolment = services.sign_up(cohort=cohort, user=leaving)
     services.sign_up(cohort=cohort, user=waiting)
-    services.record_attendance(cohort=cohort, occurrence=one, by=host, attended={enrolment.pk: True})
+    services.record_attendance(
+        cohort=cohort, occurrence=one, by=host, attended={enrolment.pk: True}
+    )
 
     data = collect(leaving)["learning"]
     assert data["enrolments"][0]["sessions"][0]["came"] is True

@@ -12,10 +12,12 @@ from bpd.communities.demo_tickets import create_demo_tickets
 from bpd.conferences.demo import create_demo_conferences
 from bpd.events.demo import create_demo_events
 from bpd.fund.demo import create_demo_fund
+from bpd.learning.demo import create_demo_learning
 from bpd.members.demo import create_demo_members
 from bpd.members.services import ensure_groups
 from bpd.news.demo import create_demo_posts
 from bpd.pages.services import load_team
+from bpd.partners.demo import create_demo_partners
 from bpd.website.services import load_site_settings
 
 CONTENT = settings.BASE_DIR / "content"
@@ -65,4 +67,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo local communities: {create_demo_communities()} added.")
             self.stdout.write(f"Demo sponsorship requests: {create_demo_sponsorship()} added.")
             self.stdout.write(f"Demo ticket draws: {create_demo_tickets()} added.")
+            self.stdout.write(f"Demo partners: {create_demo_partners()} added.")
+            self.stdout.write(f"Demo learning programmes: {create_demo_learning()} added.")
         self.stdout.write(self.style.SUCCESS("Site content loaded."))
