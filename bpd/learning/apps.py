@@ -24,6 +24,7 @@ class LearningConfig(AppConfig):
             "footer", _("Learning programmes"), "learning:index", order=19, group="take-part"
         )
         registry.add_hub(order=26, card=hub.card, tasks=hub.tasks)
+        registry.add_profile_lines(hub.completions, order=10)
         # The public pages show places left: a sign-up changes them.
         registry.add_public_content(Programme, ProgrammeText, Cohort, Material, Enrolment)
 

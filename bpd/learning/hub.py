@@ -59,3 +59,13 @@ def tasks(user):
             % {"cohort": f"{cohort.programme.title}: {cohort.name}"},
             url=reverse("learning:attendance", args=[cohort.pk, session.pk]),
         )
+
+
+def completions(user):
+    """The completions a member chose to show on their profile."""
+    for enrolment in selectors.completions_shown(user):
+        cohort = enrolment.cohort
+        yield _("Completed %(programme)s (%(cohort)s)") % {
+            "programme": cohort.programme.title,
+            "cohort": cohort.name,
+        }

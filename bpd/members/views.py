@@ -198,7 +198,12 @@ def profile_detail(request, pk):
         seen = [(view.profile.user, view.private_fields_seen())]
         services.record_access(staff=request.user, seen=seen, context="member profile page")
     connections = view.profile.user.connections.all() if view.can_see("links_visibility") else []
-    return render(request, "members/profile.html", {"view": view, "connections": connections})
+    context = {
+        "view": view,
+        "connections": connections,
+        "achievements": registry.profile_lines(view.profile.user),
+    }
+    return render(request, "members/profile.html", context)
 
 
 # Contact through the expertise directory --------------------------------------------

@@ -327,6 +327,23 @@ def next_scheduled_change() -> "dt.datetime | None":
     return min(moments, default=None)
 
 
+# A member's profile page -------------------------------------------------------
+
+_profile_lines: list[tuple[int, Callable[[Any], Iterable[str]]]] = []
+
+
+def add_profile_lines(provider: Callable[[Any], Iterable[str]], *, order: int) -> None:
+    """Lines a programme adds to a member's profile page ("Completed: Python study
+    group"): `provider(user)` returns what that member chose to show, already in the
+    reader's words. Only what the member chose: the page is seen by other members."""
+    _profile_lines.append((order, provider))
+    _profile_lines.sort(key=lambda item: item[0])
+
+
+def profile_lines(user: Any) -> list[str]:
+    return [line for _order, provider in _profile_lines for line in provider(user)]
+
+
 # Personal data ---------------------------------------------------------------
 
 
