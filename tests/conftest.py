@@ -9,13 +9,21 @@ from bpd.website.services import load_site_settings
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
-    """Each test gets an empty cache and its own media folder."""
+    """Each test gets an empty cache, its own media folder and the default language.
+
+    A request to a /fr/ address leaves French active in this thread; without the reset a
+    later test reading a message would read it in French, depending on the order tests run.
+    """
+    from django.utils import translation
+
     from bpd.website.versions import versioned
 
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
     versioned.local.clear()
+    translation.activate(settings.LANGUAGE_CODE)
     yield
+    translation.activate(settings.LANGUAGE_CODE)
     cache.clear()
     versioned.local.clear()
 

@@ -96,6 +96,7 @@ class Verb(models.TextChoices):
     PARTNERSHIPS_IMPORTED = "partners.imported", _("Partnerships imported")
     # Learning programmes
     LEARNING_ATTENDANCE = "learning.attendance", _("Learning session attendance recorded")
+    LEARNING_CHANGED = "learning.changed", _("Learning programme, cohort or material changed")
     BOOKS_IMPORTED = "learning.books_imported", _("Reading list imported")
     # Money (the ledger)
     LEDGER_RECORDED = "ledger.recorded", _("Money recorded in the ledger")

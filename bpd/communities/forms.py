@@ -6,7 +6,6 @@ from types import SimpleNamespace
 
 from django import forms
 from django.conf import settings
-from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,14 +16,10 @@ from bpd.events.selectors import REGION_CODES
 from bpd.members import regions
 from bpd.members.forms import LocationMixin
 from bpd.website import images, languages
+from bpd.website.forms import language_choices, web_addresses
 
 MAX_LINKS = 10
 LINK_LENGTH = 300
-
-
-def _language_choices():
-    names = dict(settings.LANGUAGES)
-    return [(code, names[code]) for code in languages.CODES]
 
 
 class DirectoryFilterForm(forms.Form):
@@ -110,7 +105,7 @@ class CommunityFields(LocationMixin, _Logo):
         super().__init__(*args, **kwargs)
         # Where LocationMixin keeps the city it found (never the community itself).
         self.instance = SimpleNamespace(city=community.city if community else None)
-        self.fields["language"].choices = _language_choices()
+        self.fields["language"].choices = language_choices()
         self.fields["city_name"].label = _("City")
         self.fields["city_name"].help_text = _(
             "Where the community meets. Matched against a list of cities, offline."
@@ -146,25 +141,7 @@ class CommunityFields(LocationMixin, _Logo):
         return value
 
     def clean_links(self):
-        lines = [line.strip() for line in _clean_text(self.cleaned_data["links"]).split("\n")]
-        lines = [line for line in lines if line]
-        if len(lines) > MAX_LINKS:
-            raise forms.ValidationError(_("Give at most %(count)s links.") % {"count": MAX_LINKS})
-        check = URLValidator(schemes=["https", "http"])
-        found = []
-        for line in lines:
-            address = line if "://" in line else f"https://{line}"
-            try:
-                if len(address) > LINK_LENGTH:
-                    raise forms.ValidationError("")
-                check(address)
-            except forms.ValidationError:
-                raise forms.ValidationError(
-                    _("“%(line)s” is not a web address. Give one address per line.")
-                    % {"line": line[:80]}
-                ) from None
-            found.append(address)
-        return "\n".join(dict.fromkeys(found))
+        return web_addresses(self.cleaned_data["links"], most=MAX_LINKS, length=LINK_LENGTH)
 
     def clean(self):
         cleaned = super().clean()

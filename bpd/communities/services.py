@@ -10,14 +10,12 @@ import secrets
 import zoneinfo
 from functools import cache
 
-from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from bpd.audit import selectors as audit_log
 from bpd.audit import services as audit
 from bpd.audit.verbs import Verb
 from bpd.communities.models import Community, CommunityText, HostedEvent, Leadership, Membership
@@ -26,7 +24,7 @@ from bpd.events.models import Event
 from bpd.members import mail
 from bpd.members import services as members
 from bpd.members.models import User
-from bpd.members.roles import Role, role_names
+from bpd.members.roles import Role
 from bpd.website import images
 
 S = Community.Status
@@ -296,10 +294,6 @@ def close(*, community, by, reason) -> Community:
 # --- Leaders ---------------------------------------------------------------------------
 
 
-def _leader_group():
-    return Group.objects.get_or_create(name=Role.LEADER.value)[0]
-
-
 def _make_leader(community, user, *, by):
     """Inside a transaction: `user` leads `community` and holds the leader role. The
     audit entry records whether this gave them the role (see `remove_leader`)."""
@@ -308,11 +302,9 @@ def _make_leader(community, user, *, by):
     )
     if not created:
         return leadership
-    before = set(role_names(user))
-    granted = Role.LEADER not in before
-    if granted:
-        user.groups.add(_leader_group())
-        user._bpd_roles = None
+    granted = members.grant_scoped_role(
+        user=user, role=Role.LEADER, by=by, reason=f"leads community {community.pk}"
+    )
     audit.log(
         actor=by,
         verb=Verb.LEADER_ADDED,
@@ -321,10 +313,6 @@ def _make_leader(community, user, *, by):
         after={"leader": user.email},
         role_granted=granted,
     )
-    if granted:
-        members.record_role_change(
-            actor=by, user=user, before=before, reason=f"leads community {community.pk}"
-        )
     return leadership
 
 
@@ -373,19 +361,14 @@ def remove_leader(*, leadership, by, reason) -> None:
             before={"leader": user.email},
             reason=reason,
         )
-        leads_another = Leadership.objects.filter(user=user).exists()
-        given_by_leading = (
-            audit_log.search(verb=Verb.LEADER_ADDED)
-            .filter(person=user, detail__role_granted=True)
-            .exists()
+        members.take_back_scoped_role(
+            user=user,
+            role=Role.LEADER,
+            by=by,
+            added_verb=Verb.LEADER_ADDED,
+            still_in_scope=Leadership.objects.filter(user=user).exists(),
+            reason=f"no longer leads {community.pk}",
         )
-        if not leads_another and given_by_leading and Role.LEADER in role_names(user):
-            before = set(role_names(user))
-            user.groups.remove(_leader_group())
-            user._bpd_roles = None
-            members.record_role_change(
-                actor=by, user=user, before=before, reason=f"no longer leads {community.pk}"
-            )
         if user.is_active:
             _email_on_commit(user, "community_leader_removed", community=community, reason=reason)
 

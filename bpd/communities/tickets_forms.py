@@ -30,12 +30,13 @@ class DrawSetupForm(forms.Form):
 
     tickets = forms.IntegerField(label=gettext_lazy("Tickets in the draw"), min_value=1)
     opens_at = forms.DateTimeField(
-        label=gettext_lazy("Applications open"), widget=forms.DateTimeInput(attrs=DATETIME)
+        label=gettext_lazy("Applications open"),
+        widget=forms.DateTimeInput(attrs=DATETIME, format="%Y-%m-%dT%H:%M"),
     )
     closes_at = forms.DateTimeField(
         label=gettext_lazy("Applications close"),
         help_text=gettext_lazy("Before the event starts, and before the randomness below exists."),
-        widget=forms.DateTimeInput(attrs=DATETIME),
+        widget=forms.DateTimeInput(attrs=DATETIME, format="%Y-%m-%dT%H:%M"),
     )
     radius_km = forms.IntegerField(
         label=gettext_lazy("Also members within this distance of the city (km)"),

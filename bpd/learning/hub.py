@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from bpd.events.models import Occurrence
 from bpd.learning import selectors
 from bpd.learning.models import Attendance, Cohort
+from bpd.members.roles import is_executor
 from bpd.website.registry import HubCard, Task
 
 SHOWN = 3
@@ -23,6 +24,8 @@ def card(user):
     ]  # fmt: skip
     links.append((_("Your programmes"), reverse("learning:mine")))
     links.append((_("Learning programmes"), reverse("learning:index")))
+    if is_executor(user):
+        links.append((_("Run learning programmes"), reverse("learning:manage")))
     return HubCard(
         title=_("Learning programmes"),
         summary=_("Study groups, book clubs and workshop series on Discord."),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from bpd.events.models import Occurrence
-from bpd.learning import selectors, services
+from bpd.learning import manage_views, selectors, services
 from bpd.learning.forms import AttendanceForm, ShowCompletionForm
 from bpd.learning.models import Attendance, Cohort, Enrolment, Programme
 from bpd.members import services as members
@@ -230,6 +230,7 @@ urlpatterns = [
     path("cohorts/<int:pk>/sessions/<int:occurrence>/", attendance, name="attendance"),
     path("enrolments/<int:pk>/withdraw/", withdraw, name="withdraw"),
     path("enrolments/<int:pk>/show/", show_completion, name="show_completion"),
+    *manage_views.urlpatterns,
     # A programme's own page last, so it never hides another path.
     path("<slug:slug>/", detail, name="detail"),
 ]

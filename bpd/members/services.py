@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from bpd.audit import selectors as audit_log
 from bpd.audit import services as audit
 from bpd.audit.verbs import Verb
 from bpd.members import choices, exports, mail, selectors
@@ -215,6 +216,39 @@ def set_roles(*, actor, user, roles, reason=""):
         user._bpd_roles = None
         record_role_change(actor=actor, user=user, before=before, reason=reason)
     return wanted
+
+
+def grant_scoped_role(*, user, role, by, reason) -> bool:
+    """Inside a transaction: `user` starts acting in a scope that needs `role` (a leader
+    of one community, a person of one partner). They get the role if they lack it,
+    recorded; returns whether this gave it, for the scope's own audit entry
+    (`role_granted`), which `take_back_scoped_role` reads later."""
+    before = set(role_names(user))
+    if role in before:
+        return False
+    user.groups.add(Group.objects.get_or_create(name=Role(role).value)[0])
+    user._bpd_roles = None
+    record_role_change(actor=by, user=user, before=before, reason=reason)
+    return True
+
+
+def take_back_scoped_role(*, user, role, by, added_verb, still_in_scope, reason) -> bool:
+    """Inside a transaction: `user` left a scope. When they act in no other scope
+    (`still_in_scope` False) and joining one is what gave them `role` (an `added_verb`
+    entry about them says `role_granted`), the role goes, recorded; a role given another
+    way (an invite, the staff roles page) stays. Returns whether it went."""
+    if still_in_scope or role not in role_names(user):
+        return False
+    given_by_scope = (
+        audit_log.search(verb=added_verb).filter(person=user, detail__role_granted=True).exists()
+    )
+    if not given_by_scope:
+        return False
+    before = set(role_names(user))
+    user.groups.remove(Group.objects.get_or_create(name=Role(role).value)[0])
+    user._bpd_roles = None
+    record_role_change(actor=by, user=user, before=before, reason=reason)
+    return True
 
 
 def record_role_change(*, actor, user, before, reason=""):

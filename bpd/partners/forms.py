@@ -4,8 +4,6 @@ the executors' notes and reasons. Each checks its own types and bounds; the serv
 check the rules again and name the field that breaks one."""
 
 from django import forms
-from django.conf import settings
-from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -13,16 +11,11 @@ from bpd.members import choices, regions
 from bpd.partners import services
 from bpd.partners.models import CODE_LIMIT, TEXT_LIMIT, Offer, Partner
 from bpd.website import images, languages
-from bpd.website.forms import FastSelect
+from bpd.website.forms import FastSelect, language_choices, text_fields, web_addresses
 
 DATETIME = {"type": "datetime-local"}
 MAX_LINKS = 10
 LINK_LENGTH = 300
-
-
-def _language_choices():
-    names = dict(settings.LANGUAGES)
-    return [(code, names[code]) for code in languages.CODES]
 
 
 def _clean_text(value):
@@ -36,20 +29,6 @@ class FastSelectMultiple(FastSelect, forms.SelectMultiple):
 
     def __init__(self, attrs=None, choices=()):
         super().__init__({"multiple": True, "size": 8, **(attrs or {})}, choices)
-
-
-def _text_fields(form, other_languages, texts, label):
-    """A description field per other language of the site, named text_<code>."""
-    names = dict(settings.LANGUAGES)
-    for code in other_languages:
-        form.fields[f"text_{code}"] = forms.CharField(
-            label=label % {"language": names[code]},
-            required=False,
-            max_length=TEXT_LIMIT,
-            widget=forms.Textarea(attrs={"rows": 3, "lang": code}),
-        )
-        if not form.is_bound:
-            form.initial[f"text_{code}"] = texts.get(code, "")
 
 
 class PartnerForm(forms.Form):
@@ -102,7 +81,7 @@ class PartnerForm(forms.Form):
 
     def __init__(self, *args, partner=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = _language_choices()
+        self.fields["language"].choices = language_choices()
         if partner is None or not partner.logo:
             del self.fields["remove_logo"]
         if partner is None:
@@ -110,7 +89,7 @@ class PartnerForm(forms.Form):
         language = partner.language if partner else languages.current()
         self.other_languages = [code for code in languages.CODES if code != language]
         texts = {t.language: t.description for t in partner.texts.all()} if partner else {}
-        _text_fields(self, self.other_languages, texts, _("Description in %(language)s"))
+        text_fields(self, self.other_languages, texts, _("Description in %(language)s"), TEXT_LIMIT)
         if not self.is_bound:
             if partner is None:
                 self.initial.update(language=language, status=Partner.Status.ACTIVE)
@@ -138,25 +117,7 @@ class PartnerForm(forms.Form):
         return logo
 
     def clean_links(self):
-        lines = [line.strip() for line in _clean_text(self.cleaned_data["links"]).split("\n")]
-        lines = [line for line in lines if line]
-        if len(lines) > MAX_LINKS:
-            raise forms.ValidationError(_("Give at most %(count)s links.") % {"count": MAX_LINKS})
-        check = URLValidator(schemes=["https", "http"])
-        found = []
-        for line in lines:
-            address = line if "://" in line else f"https://{line}"
-            try:
-                if len(address) > LINK_LENGTH:
-                    raise forms.ValidationError("")
-                check(address)
-            except forms.ValidationError:
-                raise forms.ValidationError(
-                    _("“%(line)s” is not a web address. Give one address per line.")
-                    % {"line": line[:80]}
-                ) from None
-            found.append(address)
-        return "\n".join(dict.fromkeys(found))
+        return web_addresses(self.cleaned_data["links"], most=MAX_LINKS, length=LINK_LENGTH)
 
     def partner_data(self) -> dict:
         c = self.cleaned_data
@@ -254,12 +215,12 @@ class OfferForm(forms.Form):
     starts_at = forms.DateTimeField(
         label=gettext_lazy("Available from"),
         required=False,
-        widget=forms.DateTimeInput(attrs=DATETIME),
+        widget=forms.DateTimeInput(attrs=DATETIME, format="%Y-%m-%dT%H:%M"),
     )
     ends_at = forms.DateTimeField(
         label=gettext_lazy("Available until"),
         required=False,
-        widget=forms.DateTimeInput(attrs=DATETIME),
+        widget=forms.DateTimeInput(attrs=DATETIME, format="%Y-%m-%dT%H:%M"),
     )
     quantity = forms.IntegerField(
         label=gettext_lazy("How many members may claim it"),
@@ -303,12 +264,12 @@ class OfferForm(forms.Form):
     first_timers_until = forms.DateTimeField(
         label=gettext_lazy("Only members claiming their first offer, until"),
         required=False,
-        widget=forms.DateTimeInput(attrs=DATETIME),
+        widget=forms.DateTimeInput(attrs=DATETIME, format="%Y-%m-%dT%H:%M"),
     )
 
     def __init__(self, *args, offer=None, limited=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = _language_choices()
+        self.fields["language"].choices = language_choices()
         self.fields["countries"].choices = choices.countries()
         self.fields["regions"].choices = _region_choices()
         self.limited = limited
@@ -319,7 +280,7 @@ class OfferForm(forms.Form):
         language = offer.language if offer else languages.current()
         self.other_languages = [] if limited else [c for c in languages.CODES if c != language]
         texts = {t.language: t.description for t in offer.texts.all()} if offer else {}
-        _text_fields(self, self.other_languages, texts, _("Description in %(language)s"))
+        text_fields(self, self.other_languages, texts, _("Description in %(language)s"), TEXT_LIMIT)
         if not self.is_bound:
             if offer is None:
                 self.initial.update(language=language, audience=Offer.Audience.MEMBERS)

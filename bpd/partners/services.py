@@ -13,7 +13,6 @@ import secrets
 import unicodedata
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
@@ -22,13 +21,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from bpd.audit import selectors as audit_log
 from bpd.audit import services as audit
 from bpd.audit.verbs import Verb
 from bpd.members import choices, mail, regions
 from bpd.members import services as members
 from bpd.members.models import User
-from bpd.members.roles import Role, is_executor, role_names
+from bpd.members.roles import Role, is_executor
 from bpd.partners.models import (
     CODE_LIMIT,
     TEXT_LIMIT,
@@ -232,10 +230,6 @@ def save_partner(*, partner=None, by, data: dict, logo=None, remove_logo=False) 
 # --- The people who act for a partner ------------------------------------------------------
 
 
-def _partner_group():
-    return Group.objects.get_or_create(name=Role.PARTNER.value)[0]
-
-
 def add_person(*, partner, email, by) -> PartnerPerson:
     """An executor lets the member with `email` act for `partner` in the partner portal;
     they get the partner role if they lack it, and an email in their language."""
@@ -252,11 +246,9 @@ def add_person(*, partner, email, by) -> PartnerPerson:
         if PartnerPerson.objects.filter(partner=partner, user=user).exists():
             raise PartnerError(_("This member acts for this partner already."))
         person = PartnerPerson.objects.create(partner=partner, user=user, added_by=by)
-        before = set(role_names(user))
-        granted = Role.PARTNER not in before
-        if granted:
-            user.groups.add(_partner_group())
-            user._bpd_roles = None
+        granted = members.grant_scoped_role(
+            user=user, role=Role.PARTNER, by=by, reason=f"acts for partner {partner.pk}"
+        )
         audit.log(
             actor=by,
             verb=Verb.PARTNER_PERSON_ADDED,
@@ -265,10 +257,6 @@ def add_person(*, partner, email, by) -> PartnerPerson:
             after={"person": user.email},
             role_granted=granted,
         )
-        if granted:
-            members.record_role_change(
-                actor=by, user=user, before=before, reason=f"acts for partner {partner.pk}"
-            )
         _email_on_commit([user], "person_added", partner=partner)
     return person
 
@@ -301,19 +289,14 @@ def remove_person(*, person, by, reason) -> None:
             before={"person": user.email},
             reason=reason,
         )
-        acts_for_another = PartnerPerson.objects.filter(user=user).exists()
-        given_by_acting = (
-            audit_log.search(verb=Verb.PARTNER_PERSON_ADDED)
-            .filter(person=user, detail__role_granted=True)
-            .exists()
+        members.take_back_scoped_role(
+            user=user,
+            role=Role.PARTNER,
+            by=by,
+            added_verb=Verb.PARTNER_PERSON_ADDED,
+            still_in_scope=PartnerPerson.objects.filter(user=user).exists(),
+            reason=f"no longer acts for {partner.pk}",
         )
-        if not acts_for_another and given_by_acting and Role.PARTNER in role_names(user):
-            before = set(role_names(user))
-            user.groups.remove(_partner_group())
-            user._bpd_roles = None
-            members.record_role_change(
-                actor=by, user=user, before=before, reason=f"no longer acts for {partner.pk}"
-            )
         _email_on_commit([user], "person_removed", partner=partner, reason=reason)
 
 

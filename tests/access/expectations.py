@@ -261,8 +261,20 @@ GET = {
         ("learning:sign_up", "learning:withdraw", "learning:show_completion"), POST_ONLY
     ),
     **dict.fromkeys(
-        ("learning:host", "learning:attendance"),
+        ("learning:host", "learning:attendance", "learning:cohort_edit", "learning:materials"),
         cells(LOGIN, 404, leader=200, **dict.fromkeys(EXECUTORS, 200)),
+    ),
+    "learning:material_edit": cells(LOGIN, 404, leader=200, **dict.fromkeys(EXECUTORS, 200)),
+    "learning:material_remove": POST_ONLY,
+    # Executors write programmes and their cohorts.
+    **dict.fromkeys(
+        (
+            "learning:manage",
+            "learning:programme_new",
+            "learning:programme_edit",
+            "learning:cohort_new",
+        ),
+        EXECUTORS_ONLY,
     ),
     # Sponsored tickets (world._tickets). Members apply and answer for their own entries
     # (others' ids are 404); Accra's leader and executors run Accra's draws, the other
@@ -456,6 +468,20 @@ POST = {
         ("learning:withdraw", "learning:show_completion"), cells(LOGIN, 404, target=ANY)
     ),
     "learning:attendance": cells(LOGIN, 404, leader=ANY, **dict.fromkeys(EXECUTORS, ANY)),
+    **dict.fromkeys(
+        (
+            "learning:cohort_edit",
+            "learning:materials",
+            "learning:material_edit",
+            "learning:material_remove",
+        ),
+        cells(LOGIN, 404, leader=ANY, **dict.fromkeys(EXECUTORS, ANY)),
+    ),
+    "learning:manage": EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, 405),
+    **dict.fromkeys(
+        ("learning:programme_new", "learning:programme_edit", "learning:cohort_new"),
+        EXECUTORS_ONLY | dict.fromkeys(EXECUTORS, ANY),
+    ),
     # Sponsored tickets: an entry is answered by its entrant only (samples: the member's
     # offer, the target's entry in the open draw); the draw's pages are read-only.
     "communities:ticket_confirm": cells(LOGIN, 404, member=ANY),
@@ -756,6 +782,34 @@ ACTIONS = {
         "": lambda w: {"summary": "posted", "brought_back": "posted", "people_reached": "3"}
     },
     "learning:attendance": {"": lambda w: {"attended": [w.objects["enrolment"].pk]}},
+    **{
+        key: {
+            "": lambda w: {
+                "kind": "book_club",
+                "title": "Posted programme",
+                "language": "en",
+                "description": "posted",
+                "status": "draft",
+            }
+        }
+        for key in ("learning:programme_new", "learning:programme_edit")
+    },
+    **{
+        key: {
+            "": lambda w: {
+                "name": "Posted cohort",
+                "capacity": "7",
+                "signup_opens_at": _today(1) + "T10:00",
+                "signup_closes_at": _today(9) + "T10:00",
+                "sessions_to_complete": "1",
+            }
+        }
+        for key in ("learning:cohort_new", "learning:cohort_edit")
+    },
+    **{
+        key: {"": lambda w: {"kind": "book", "title": "Posted book", "position": "1"}}
+        for key in ("learning:materials", "learning:material_edit")
+    },
     "learning:show_completion": {"": lambda w: {"shown": "on"}},
     "communities:ticket_apply": {"": lambda w: {"statement": "Posted"}},
     "communities:draw_setup": {"": lambda w: _draw_setup()},
@@ -900,6 +954,18 @@ WRITER = {
     "learning:withdraw": "target",
     "learning:show_completion": "target",
     "learning:attendance": "leader",
+    **dict.fromkeys(
+        ("learning:programme_new", "learning:programme_edit", "learning:cohort_new"), "executor"
+    ),
+    **dict.fromkeys(
+        (
+            "learning:cohort_edit",
+            "learning:materials",
+            "learning:material_edit",
+            "learning:material_remove",
+        ),
+        "leader",
+    ),
     "communities:ticket_apply": "member",
     "communities:ticket_confirm": "member",
     "communities:ticket_decline": "member",

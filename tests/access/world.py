@@ -821,7 +821,7 @@ def _learning(world):
     """Learning: a published book club whose cohort is open, hosted by "leader", its
     sessions the public weekly session (one has started); the target takes part and has
     completed it."""
-    from bpd.learning.models import Cohort, Enrolment, Programme
+    from bpd.learning.models import Cohort, Enrolment, Material, Programme
 
     o, now = world.objects, timezone.now()
     club = Programme.objects.create(
@@ -834,6 +834,7 @@ def _learning(world):
     )  # fmt: skip
     cohort.hosts.add(world.users["leader"])
     o["programme"], o["cohort"] = club, cohort
+    o["material"] = Material.objects.create(programme=club, title="Matrix book", author="A. Author")
     o["enrolment"] = Enrolment.objects.create(
         cohort=cohort, user=world.users["target"], completed_at=now
     )
@@ -851,5 +852,14 @@ def _learning_samples(world):
         **{
             f"learning:{name}": {"pk": o["enrolment"].pk}
             for name in ("withdraw", "show_completion")
+        },
+        **{
+            f"learning:{name}": {"slug": o["programme"].slug}
+            for name in ("programme_edit", "cohort_new", "materials")
+        },
+        "learning:cohort_edit": {"pk": o["cohort"].pk},
+        **{
+            f"learning:{name}": {"pk": o["material"].pk}
+            for name in ("material_edit", "material_remove")
         },
     }

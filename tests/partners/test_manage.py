@@ -4,6 +4,7 @@ fields; the hub card and task; query counts of the lists at two sizes."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from bpd.members.roles import Role
 from bpd.partners.models import Claim, Code, Offer, Partner, PartnerPerson
@@ -163,9 +164,18 @@ def test_offer_review_reject_needs_note_and_revoke_needs_reason(client, partner,
 
 def test_hub_card_and_task_for_executors_only(executor, partner, person):
     OfferFactory(partner=partner, status=S.PENDING)
+    seats = OfferFactory(partner=partner, kind=Offer.Kind.SEATS, quantity=5)
+    now = timezone.now()
+    for provisioned_at, reminded_at in ((None, None), (now, None), (now, now), (now, now)):
+        Claim.objects.create(
+            offer=seats, user=UserFactory(), provisioned_at=provisioned_at, reminded_at=reminded_at
+        )
     tasks, cards = registry.hub(executor)
     assert any("1 offer waits for approval" in task.text for task in tasks)
-    assert any(card.title == "Partners and offers" for card in cards)
+    card = next(card for card in cards if card.title == "Partners and offers")
+    assert "Seats: 1 claimed and not yet set up by the partner, 2 unused after a reminder" in (
+        card.summary
+    )
     tasks, cards = registry.hub(person)
     assert not any("waits for approval" in task.text for task in tasks)
     assert not any(card.title == "Partners and offers" for card in cards)

@@ -106,7 +106,7 @@ def test_claim_refused_comes_back_as_a_message_on_the_offers_page(client):
     response = client.post("/fr" + claim_url(offer), follow=True)
 
     assert response.redirect_chain[-1][0] == "/fr" + OFFERS
-    assert "This offer is for members in other countries." in response.text
+    assert "Cette offre est destinée aux membres d&#x27;autres pays." in response.text
     assert not Claim.objects.exists()
 
 

@@ -162,9 +162,11 @@ def test_sitemap_lists_the_index_and_active_partners(client):
     assert "/partners/gone/" not in sitemap
 
 
-def test_header_and_footer_link_to_the_partners_page(client):
+def test_footer_links_to_the_partners_page_and_the_header_reaches_it_through_learning(client):
     page = client.get("/").text
-    assert page.count(f'href="{INDEX}"') >= 2
+    assert page.count(f'href="{INDEX}"') == 1  # the footer
+    assert 'href="/learning/"' in page.split("</header>")[0]
+    assert f'href="{INDEX}"' in client.get("/learning/").text
 
 
 def fill(count):

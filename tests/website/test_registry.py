@@ -34,6 +34,7 @@ def test_header_menu_lists_the_first_menu_pages_then_the_programmes_then_news():
         ("Events", "/events/", False),
         ("Fund", "/fund/", False),
         ("Communities", "/communities/", False),
+        ("Learning", "/learning/", False),
         ("News", "/news/", False),
     ]
 
