@@ -220,7 +220,7 @@ def test_a_host_keeps_the_reading_list_with_a_partner_offer(client):
     assert Entry.objects.filter(verb=Verb.LEARNING_CHANGED).count() == 3
 
 
-@pytest.mark.parametrize("url_name", ["manage", "programme_edit"])
+@pytest.mark.parametrize("url_name", ["manage", "programme_edit", "materials"])
 def test_the_executors_lists_cost_the_same_whatever_their_size(client, uncached, url_name):
     executor(client)
     programme = ProgrammeFactory(slug="club")
@@ -230,6 +230,9 @@ def test_the_executors_lists_cost_the_same_whatever_their_size(client, uncached,
         for _number in range(count):
             CohortFactory(programme=programme)
             ProgrammeFactory()
+            Material.objects.create(
+                programme=programme, title=f"Book {Material.objects.count()}", offer=OfferFactory()
+            )
 
     grow(2)
     client.get(url)
