@@ -11,5 +11,7 @@ def test_a_french_request_leaves_french_active_in_the_thread(client, db):
     assert translation.get_language() == "fr"  # what leaked before the reset
 
 
-def test_the_next_test_starts_in_the_default_language():
+def test_the_next_test_starts_in_the_default_language(db):
+    # `db` keeps this test next to the one above: pytest-django runs the tests that use
+    # the database apart from the others.
     assert translation.get_language() == settings.LANGUAGE_CODE
