@@ -11,9 +11,7 @@ import zoneinfo
 from functools import cache
 
 from django.db import IntegrityError, transaction
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from bpd.audit import services as audit
@@ -25,7 +23,7 @@ from bpd.members import mail
 from bpd.members import services as members
 from bpd.members.models import User
 from bpd.members.roles import Role
-from bpd.website import images
+from bpd.website import images, slugs
 
 S = Community.Status
 # The logo is kept as a WebP at most this wide (pages show it at 160 CSS pixels).
@@ -61,21 +59,13 @@ def _changed(before, after):
 def _reserved(slug):
     """Whether /communities/<slug>/ is another page of the app ("manage", "mine", or a
     path another part of the app lists before the communities' own pages)."""
-    try:
-        match = resolve(reverse("communities:detail", args=[slug]))
-    except (NoReverseMatch, Resolver404):
-        return True
-    return match.url_name != "detail"
+    return slugs.answered_elsewhere("communities:detail", slug)
 
 
 def _unique_slug(name):
-    base = (slugify(name) or "community")[:120].strip("-") or "community"
-    if _reserved(base):
-        base = f"{base}-community"
-    slug, number = base, 2
-    while Community.objects.filter(slug=slug).exists() or _reserved(slug):
-        slug, number = f"{base}-{number}", number + 1
-    return slug
+    return slugs.unique_slug(
+        Community.objects.all(), name, fallback="community", url_name="communities:detail"
+    )
 
 
 # --- The logo ------------------------------------------------------------------------

@@ -14,9 +14,11 @@ from bpd.audit.verbs import Verb
 from bpd.learning import services
 from bpd.learning.models import TEXT_LIMIT, Cohort, Material, Programme, ProgrammeText
 from bpd.members.roles import is_executor
+from bpd.website import slugs
 
-# Addresses the learning pages use themselves: a programme may not take them.
-RESERVED = {"mine", "manage", "cohorts", "enrolments", "materials"}
+# A programme's public page; an address another learning page answers ("manage", "mine")
+# cannot be a programme's.
+DETAIL = "learning:detail"
 PROGRAMME_FIELDS = ("kind", "title", "slug", "language", "description", "status")
 COHORT_FIELDS = (
     "name",
@@ -44,15 +46,6 @@ def may_run_programme(user, programme) -> bool:
     if not user.is_authenticated:
         return False
     return is_executor(user) or programme.cohorts.filter(hosts=user).exists()
-
-
-def _unique_slug(title, exclude=None):
-    base = (slugify(title) or "programme")[:140].strip("-") or "programme"
-    slug, number = base, 1
-    while slug in RESERVED or Programme.objects.filter(slug=slug).exclude(pk=exclude).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
 
 
 def save_programme(*, programme=None, by, data: dict) -> Programme:
@@ -84,13 +77,19 @@ def save_programme(*, programme=None, by, data: dict) -> Programme:
             raise ManageError(_("Choose a language of the site."), "language")
         slug = (data.get("slug") or "").strip()
         if slug and slug != programme.slug:
-            if slugify(slug) != slug or slug in RESERVED:
+            if slugify(slug) != slug or slugs.answered_elsewhere(DETAIL, slug):
                 raise ManageError(_("This address cannot be used: choose another."), "slug")
             if Programme.objects.filter(slug=slug).exclude(pk=programme.pk).exists():
                 raise ManageError(_("Another programme has this address already."), "slug")
             programme.slug = slug
         elif not programme.slug:
-            programme.slug = _unique_slug(programme.title)
+            programme.slug = slugs.unique_slug(
+                Programme.objects.exclude(pk=programme.pk),
+                programme.title,
+                fallback="programme",
+                url_name=DETAIL,
+                length=140,
+            )
         try:
             with transaction.atomic():
                 programme.save()
@@ -134,7 +133,7 @@ def save_cohort(*, cohort=None, programme=None, by, data: dict, hosts=None) -> C
                 raise ManageError(_("Only executors create cohorts."))
             cohort, before = Cohort(programme=programme), {}
         else:
-            cohort = services._locked(cohort)
+            cohort = services.locked(cohort)
             if not (executor or cohort.hosts.filter(pk=by.pk).exists()):
                 raise ManageError(_("Only the cohort's hosts and executors change it."))
             before = {key: str(getattr(cohort, key)) for key in COHORT_FIELDS}
@@ -157,7 +156,7 @@ def save_cohort(*, cohort=None, programme=None, by, data: dict, hosts=None) -> C
         cohort.save()
         if hosts is not None and executor:
             cohort.hosts.set(hosts)
-        services._fill_places(cohort)
+        services.fill_places(cohort)
         after = {key: str(getattr(cohort, key)) for key in COHORT_FIELDS}
         audit.log(
             actor=by,

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -152,7 +153,9 @@ class CohortForm(forms.Form):
             raise forms.ValidationError(_("At most 10 hosts."))
         users = {
             user.email.lower(): user
-            for user in get_user_model().objects.filter(is_active=True, email__in=emails)
+            for user in get_user_model()
+            .objects.annotate(email_lower=Lower("email"))
+            .filter(is_active=True, email_lower__in=emails)
         }
         unknown = [email for email in emails if email not in users]
         if unknown:

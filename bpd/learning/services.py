@@ -23,7 +23,8 @@ class LearningError(Exception):
     """A change refused; the message is for the person who asked, in their language."""
 
 
-def _locked(cohort):
+def locked(cohort):
+    """The cohort, re-read under its row lock (inside a transaction)."""
     return Cohort.objects.select_for_update().select_related("programme").get(pk=cohort.pk)
 
 
@@ -43,7 +44,7 @@ def sign_up(*, cohort, user, now=None) -> Enrolment:
     full. Someone who withdrew may sign up again, at the back of the list."""
     now = now or timezone.now()
     with transaction.atomic():
-        cohort = _locked(cohort)
+        cohort = locked(cohort)
         if cohort.programme.status != Programme.Status.PUBLISHED:
             raise LearningError(_("This programme is not open."))
         if now < cohort.signup_opens_at:
@@ -71,7 +72,7 @@ def withdraw(*, enrolment, user, now=None) -> Enrolment:
     """The member leaves the cohort or its waiting list; a place they free goes to the
     first person waiting."""
     with transaction.atomic():
-        cohort = _locked(enrolment.cohort)
+        cohort = locked(enrolment.cohort)
         enrolment = Enrolment.objects.get(pk=enrolment.pk)
         if enrolment.user_id != user.pk:
             raise LearningError(_("This is not your place."))
@@ -81,12 +82,13 @@ def withdraw(*, enrolment, user, now=None) -> Enrolment:
         enrolment.status = E.WITHDRAWN
         enrolment.save(update_fields=["status"])
         if freed:
-            _fill_places(cohort)
+            fill_places(cohort)
     return enrolment
 
 
-def _fill_places(cohort):
-    """Give the free places of the locked `cohort` to the people waiting, in order."""
+def fill_places(cohort):
+    """Give the free places of the locked `cohort` to the people waiting, in order (after
+    a withdrawal, or when the cohort gets more places)."""
     free = cohort.capacity - cohort.enrolments.filter(status=E.ENROLLED).count()
     if free <= 0:
         return []
@@ -109,7 +111,7 @@ def record_attendance(*, cohort, occurrence, by, attended: dict, now=None) -> in
     correction below that takes it back. Returns how many rows were recorded."""
     now = now or timezone.now()
     with transaction.atomic():
-        cohort = _locked(cohort)
+        cohort = locked(cohort)
         if not may_host(by, cohort):
             raise LearningError(_("Only the cohort's hosts and executors record attendance."))
         if cohort.event_id is None or occurrence.event_id != cohort.event_id:

@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -38,7 +37,7 @@ from bpd.partners.models import (
     PartnerPerson,
     PartnerText,
 )
-from bpd.website import images
+from bpd.website import images, slugs
 
 K, S = Offer.Kind, Offer.Status
 # The logo is kept as a WebP at most this wide (pages show it at 160 CSS pixels).
@@ -131,25 +130,12 @@ def _partner_snapshot(partner):
 
 def _reserved(slug):
     """Whether /partners/<slug>/ would be another page of the app ("manage", "portal")."""
-    try:
-        address = reverse("partners:detail", args=[slug])
-    except NoReverseMatch:
-        return False  # no public page yet: no address to clash with
-    try:
-        return resolve(address).url_name != "detail"
-    except Resolver404:
-        return True
+    return slugs.answered_elsewhere("partners:detail", slug)
 
 
 def _unique_slug(name, exclude=None):
-    base = (slugify(name) or "partner")[:120].strip("-") or "partner"
-    if _reserved(base):
-        base = f"{base}-partner"
-    taken = Partner.objects.exclude(pk=getattr(exclude, "pk", None))
-    slug, number = base, 2
-    while taken.filter(slug=slug).exists() or _reserved(slug):
-        slug, number = f"{base}-{number}", number + 1
-    return slug
+    rows = Partner.objects.exclude(pk=getattr(exclude, "pk", None))
+    return slugs.unique_slug(rows, name, fallback="partner", url_name="partners:detail")
 
 
 def _store_logo(partner, upload):

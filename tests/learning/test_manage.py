@@ -240,3 +240,29 @@ def test_the_executors_lists_cost_the_same_whatever_their_size(client, uncached,
     grow(12)
     _response, many = get_with_queries(client, url)
     assert len(many) == len(few)
+
+
+def test_a_host_is_found_whatever_the_case_of_their_stored_address(client):
+    executor(client)
+    ProgrammeFactory(slug="club")
+    host = person()
+    host.email = "Ada.Host@Example.org"
+    host.save(update_fields=["email"])
+
+    client.post(
+        reverse("learning:cohort_new", args=["club"]), cohort_form(hosts="ada.host@example.org")
+    )
+
+    assert list(Cohort.objects.get().hosts.all()) == [host]
+
+
+def test_a_title_that_is_another_learning_page_gets_an_address_of_its_own(client):
+    executor(client)
+
+    client.post(reverse("learning:programme_new"), PROGRAMME | {"title": "Manage"})
+    client.post(reverse("learning:programme_new"), PROGRAMME | {"title": "Manage"})
+
+    assert sorted(Programme.objects.values_list("slug", flat=True)) == [
+        "manage-programme",
+        "manage-programme-2",
+    ]
