@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "bpd.communities",
     "bpd.partners",
     "bpd.learning",
+    "bpd.insights",
     "bpd.background",
     "bpd.content_import",
     "django.contrib.admin",
@@ -268,6 +269,16 @@ else:
         # Tests run tasks at once, in the test's process (BPD_TASKS_IMMEDIATE=0 turns it off).
         "immediate": env_bool("BPD_TASKS_IMMEDIATE", TESTING),
     }
+# Insights (bpd.insights): the smallest group of members a published figure may describe.
+# Public pages use BPD_INSIGHTS_MIN_GROUP (default 10); the staff page may use a smaller one,
+# never below 5. Settings fail early rather than publish smaller groups.
+INSIGHTS_MIN_GROUP = int(os.environ.get("BPD_INSIGHTS_MIN_GROUP", "10"))
+INSIGHTS_STAFF_MIN_GROUP = int(os.environ.get("BPD_INSIGHTS_STAFF_MIN_GROUP", "5"))
+if not 5 <= INSIGHTS_STAFF_MIN_GROUP <= INSIGHTS_MIN_GROUP <= 1000:
+    raise ImproperlyConfigured(
+        "BPD_INSIGHTS_STAFF_MIN_GROUP must be at least 5 and at most BPD_INSIGHTS_MIN_GROUP "
+        "(at most 1000)."
+    )
 # How often the frequent scheduled jobs run (Fund offer expiry, the mail sweep), 1 to 30 minutes.
 FREQUENT_JOBS_MINUTES = min(max(int(os.environ.get("BPD_FREQUENT_JOBS_MINUTES", "5")), 1), 30)
 HUEY["consumer"] = {

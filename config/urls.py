@@ -38,6 +38,7 @@ urlpatterns += i18n_patterns(
     path("money/", include("bpd.ledger.urls")),
     path("partners/", include("bpd.partners.urls")),
     path("learning/", include("bpd.learning.urls")),
+    path("insights/", include("bpd.insights.views")),
     path("styleguide/", website_views.styleguide, name="styleguide"),
     # Unprefixed paths after the prefixed ones: each prefix is one check that fails fast,
     # so a public page under /communities/ does not first try every members' path.

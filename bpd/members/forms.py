@@ -351,6 +351,7 @@ class PrivacyForm(forms.ModelForm):
         fields = [
             "name_visibility", "location_visibility", "city_visibility", "about_visibility",
             "career_visibility", "links_visibility", "contact_allowed",
+            "left_out_of_statistics",
         ]  # fmt: skip
 
     def clean(self):

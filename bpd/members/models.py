@@ -207,6 +207,18 @@ class Profile(models.Model):
         _("who sees your links"), choices=Visibility.choices, default=Visibility.MEMBERS
     )
 
+    # Insights (bpd.insights) count every member unless they say no; the effect is the
+    # next time the figures are computed (daily, or when staff refresh a region).
+    left_out_of_statistics = models.BooleanField(
+        _("leave me out of statistics"),
+        default=False,
+        help_text=_(
+            "The community's statistics count members by region, country, city, skill level, "
+            "role and language, and only show groups large enough that no one can be singled "
+            "out. Tick this and you are not counted at all."
+        ),
+    )
+
     onboarded_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -384,6 +384,17 @@ GET = {
         MONEY,
     ),
     "communities:payment_refund": MONEY | dict.fromkeys((*TREASURERS, *EXECUTORS), 405),
+    # Insights (world._insights): the public page, its map, charts, CSVs and JSON; the
+    # staff page with money for the treasurer and executors, and their refresh (POST only).
+    **dict.fromkeys(
+        ("insights:public", "insights:map", "insights:chart", "insights:data", "insights:csv"),
+        PUBLIC,
+    ),
+    **dict.fromkeys(
+        ("insights:staff", "insights:staff_map", "insights:staff_chart", "insights:staff_csv"),
+        MONEY,
+    ),
+    "insights:refresh": MONEY | dict.fromkeys((*TREASURERS, *EXECUTORS), 405),
 }
 
 # Django's admin: one rule for every pattern under admin/ (staff only; what an executor
@@ -512,6 +523,16 @@ POST = {
     # Partners' management: executors act; Talk Python's people send and withdraw its offers.
     **dict.fromkeys(PARTNER_STAFF_POSTS, EXECUTORS_ONLY),
     **dict.fromkeys(("partners:offer_submit", "partners:offer_withdraw"), TALK_OFFERS),
+    # Insights: every page only reads (405); staff count a region again.
+    **dict.fromkeys(
+        ("insights:public", "insights:map", "insights:chart", "insights:data", "insights:csv"),
+        cells(405, 405),
+    ),
+    **dict.fromkeys(
+        ("insights:staff", "insights:staff_map", "insights:staff_chart", "insights:staff_csv"),
+        MONEY | dict.fromkeys((*TREASURERS, *EXECUTORS), 405),
+    ),
+    "insights:refresh": MONEY | dict.fromkeys((*TREASURERS, *EXECUTORS), ANY),
 }
 
 
@@ -868,6 +889,7 @@ ACTIONS = {
     "partners:offer_edit": {"": PageForm(title="Posted")},
     "partners:offer_withdraw": {"": lambda w: {"confirm": "on"}},
     "partners:offer_codes": {"": lambda w: {"text": "POSTED-1\nPOSTED-2"}},
+    "insights:refresh": {"": lambda w: {"region": "002"}},
     "admin/": {"": lambda w: {"post": "yes"}},  # a delete page deletes on this
 }
 
@@ -875,6 +897,7 @@ ACTIONS = {
 # accepts, so that a denial which changes nothing means the guard held. Views whose
 # POST writes nothing by design are listed in READ_ONLY_POST instead.
 WRITER = {
+    "insights:refresh": "treasurer",
     "events:rsvp": "member",
     "events:cancel_rsvp": "target",
     "events:confirm_seat": "target",

@@ -151,6 +151,7 @@ FUZZ = {
     "fund:trip_report": Fuzz("target"),
     "communities:payment": Fuzz("treasurer"),
     "communities:payment_refund": Fuzz("treasurer"),
+    "insights:refresh": Fuzz("treasurer"),
     "learning:sign_up": Fuzz("member"),
     "learning:withdraw": Fuzz("target"),
     "learning:show_completion": Fuzz("target"),

@@ -120,6 +120,7 @@ def build_world():
     _tickets(world)
     _partners(world)
     _learning(world)
+    _insights(world)
     return world
 
 
@@ -312,6 +313,7 @@ def samples(world):
     return {
         **_partner_samples(world),
         **_learning_samples(world),
+        **_insights_samples(),
         "pages:detail": {"path": o["page"].path},
         "news:tag": {"slug": o["tag"].slug},
         "news:detail": {"slug": o["post"].slug},
@@ -862,4 +864,24 @@ def _learning_samples(world):
             f"learning:{name}": {"pk": o["material"].pk}
             for name in ("material_edit", "material_remove")
         },
+    }
+
+
+# --- Insights (bpd.insights) ---------------------------------------------------------
+
+
+def _insights(world):
+    """The figures of the world as the daily job counts them: every page has a snapshot."""
+    from bpd.insights import services
+
+    world.objects["snapshot"] = services.refresh()
+
+
+def _insights_samples():
+    return {
+        "insights:chart": {"name": "growth"},
+        "insights:csv": {"table": "places"},
+        "insights:staff_map": {"kind": "members"},
+        "insights:staff_chart": {"name": "skill-levels"},
+        "insights:staff_csv": {"table": "money"},
     }

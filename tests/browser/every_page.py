@@ -74,6 +74,13 @@ NOT_PAGES = {
     "ledger:totals_csv",  # a CSV download
     "partners:portal_offer_csv",  # a CSV download
     "partners:portal_seats_csv",  # a CSV download
+    "insights:map",  # an SVG image (the page shows it)
+    "insights:chart",  # an SVG image
+    "insights:data",  # a JSON download
+    "insights:csv",  # a CSV download
+    "insights:staff_map",  # an SVG image
+    "insights:staff_chart",  # an SVG image
+    "insights:staff_csv",  # a CSV download
     "^media/(?P<path>.*)$",
 }
 # The admin is Django's own: its index shows that it is there and how it looks.

@@ -12,6 +12,7 @@ from bpd.communities.demo_tickets import create_demo_tickets
 from bpd.conferences.demo import create_demo_conferences
 from bpd.events.demo import create_demo_events
 from bpd.fund.demo import create_demo_fund
+from bpd.insights.services import refresh as refresh_insights
 from bpd.learning.demo import create_demo_learning
 from bpd.members.demo import create_demo_members
 from bpd.members.services import ensure_groups
@@ -69,4 +70,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo ticket draws: {create_demo_tickets()} added.")
             self.stdout.write(f"Demo partners: {create_demo_partners()} added.")
             self.stdout.write(f"Demo learning programmes: {create_demo_learning()} added.")
+        # The insights pages read the day's figures: count them now rather than show an
+        # empty page until the daily job first runs.
+        refresh_insights()
+        self.stdout.write("Insights: figures counted.")
         self.stdout.write(self.style.SUCCESS("Site content loaded."))

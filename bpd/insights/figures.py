@@ -1,0 +1,171 @@
+"""Exact counts, straight from the database: the input to the rule in
+`bpd.insights.suppression`, never shown as they are. Every count of people starts from
+`counted_profiles()`, so a member who opted out, left or was deactivated is never
+counted, and a deleted member is simply no longer there the next time this runs.
+
+Each function is a handful of grouped queries whatever the number of members (checked at
+1,000,000 members on PostgreSQL by bench/insights.py)."""
+
+import datetime as dt
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from bpd.communities.models import TicketEntry
+from bpd.events.models import Rsvp
+from bpd.ledger.models import Entry
+from bpd.ledger.services import net_by
+from bpd.members.models import Profile
+
+# A member is active if they signed in within this many days.
+ACTIVE_DAYS = 365
+# How far back the growth series goes.
+GROWTH_MONTHS = 24
+# Money "spent recently", for where to invest next.
+RECENT_DAYS = 365
+
+
+def counted_profiles():
+    """Members the statistics count: active accounts that finished joining and did not
+    ask to be left out."""
+    return Profile.objects.listed().filter(left_out_of_statistics=False)
+
+
+def _by(rows, *fields):
+    return {
+        tuple(row[field] for field in fields) if len(fields) > 1 else row[fields[0]]: row["n"]
+        for row in rows.order_by().values(*fields).annotate(n=Count("pk"))
+    }
+
+
+def compute(*, countries=None, now=None, min_city=5):
+    """Every exact count, as plain data for a JSON field. With `countries`, only the
+    parts that depend on where members are, for those countries (an on-demand refresh
+    of one region merges them into the day's figures: `merge`)."""
+    now = now or timezone.now()
+    profiles = counted_profiles()
+    if countries is not None:
+        profiles = profiles.filter(country__in=countries)
+    active_since = now - dt.timedelta(days=ACTIVE_DAYS)
+    members = _by(profiles, "country")
+    active = _by(profiles.filter(user__last_login__gte=active_since), "country")
+    # Cities below the staff threshold can never be shown: the database drops them.
+    cities = [
+        [row["city_id"], row["city__name"], row["country"], row["n"]]
+        for row in profiles.filter(city__isnull=False)
+        .order_by()
+        .values("city_id", "city__name", "country")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=min_city)
+    ]
+    first_month = _month_start(now, GROWTH_MONTHS - 1)
+    joined = profiles.annotate(month=TruncMonth("user__date_joined", tzinfo=dt.UTC))
+    before = _by(profiles.filter(user__date_joined__lt=first_month), "country")
+    monthly = {}
+    for (month, country), count in _by(
+        joined.filter(user__date_joined__gte=first_month), "month", "country"
+    ).items():
+        monthly.setdefault(f"{month:%Y-%m}", {})[country] = count
+    figures = {
+        "computed_at": now.isoformat(),
+        "members": members,
+        "active": active,
+        "cities": cities,
+        "growth": {
+            "before": before,
+            "months": monthly,
+            "first": f"{first_month:%Y-%m}",
+            "last": f"{now:%Y-%m}",
+        },
+        "attendance": _people_by_country(
+            Rsvp.objects.filter(attended=True, member__profile__in=profiles), "member"
+        ),
+        "tickets": _people_by_country(
+            TicketEntry.objects.filter(
+                status=TicketEntry.Status.CONFIRMED, user__profile__in=profiles
+            ),
+            "user",
+        ),
+    }
+    if countries is None:
+        figures |= _profile_lists(profiles)
+        figures["money"] = money(now=now)
+    return figures
+
+
+def _people_by_country(rows, person):
+    """How many different people per country (of their profile) the rows are about."""
+    return {
+        row[f"{person}__profile__country"]: row["n"]
+        for row in rows.order_by()
+        .values(f"{person}__profile__country")
+        .annotate(n=Count(person, distinct=True))
+    }
+
+
+def _profile_lists(profiles):
+    """Skill levels (one each), roles and languages (several each)."""
+    levels = _by(profiles, "skill_level")
+    roles, languages = {}, {}
+    # Lists stored as ",a,b,": counted in Python over one narrow column pair.
+    for role_list, language_list in (
+        profiles.order_by().values_list("roles", "languages").iterator(chunk_size=20000)
+    ):
+        for code in role_list:
+            roles[code] = roles.get(code, 0) + 1
+        for code in language_list:
+            languages[code] = languages.get(code, 0) + 1
+    return {"skill_levels": levels, "roles": roles, "languages": languages}
+
+
+def money(*, now=None):
+    """Net payments (payments less refunds; reversals subtracted) per programme, the
+    pool's currency and the country and region of the members served: all time and in
+    the last RECENT_DAYS. [[programme, currency, region, country, all, recent], …]"""
+    now = now or timezone.now()
+    since = (now - dt.timedelta(days=RECENT_DAYS)).date()
+    kinds = Q(kind__in=[Entry.Kind.PAYMENT, Entry.Kind.REFUND])
+    fields = ("programme", "pool__currency", "region", "country")
+    totals = {}
+    for scope, entries in (
+        ("all", Entry.objects.filter(kinds)),
+        ("recent", Entry.objects.filter(kinds, occurred_on__gte=since)),
+    ):
+        for (*key, kind), amount in net_by(entries, *fields).items():
+            row = totals.setdefault(tuple(key), {"all": 0, "recent": 0})
+            row[scope] += amount if kind == Entry.Kind.PAYMENT else -amount
+    return [[*key, row["all"], row["recent"]] for key, row in sorted(totals.items())]
+
+
+def merge(day, region_figures, countries):
+    """The day's figures with `countries` replaced by a fresh count of just them."""
+    merged = {**day}
+    for name in ("members", "active", "attendance", "tickets"):
+        kept = {c: n for c, n in day.get(name, {}).items() if c not in countries}
+        merged[name] = kept | region_figures[name]
+    merged["cities"] = [row for row in day.get("cities", []) if row[2] not in countries] + (
+        region_figures["cities"]
+    )
+    growth = day.get("growth", {"before": {}, "months": {}})
+    fresh = region_figures["growth"]
+    merged["growth"] = {
+        "first": fresh["first"],
+        "last": fresh["last"],
+        "before": {c: n for c, n in growth["before"].items() if c not in countries}
+        | fresh["before"],
+        "months": {},
+    }
+    for month in sorted(set(growth["months"]) | set(fresh["months"])):
+        kept = {c: n for c, n in growth["months"].get(month, {}).items() if c not in countries}
+        merged["growth"]["months"][month] = kept | fresh["months"].get(month, {})
+    merged["computed_at"] = region_figures["computed_at"]
+    return merged
+
+
+def _month_start(now, months_back):
+    year, month = now.year, now.month - months_back
+    while month <= 0:
+        month += 12
+        year -= 1
+    return dt.datetime(year, month, 1, tzinfo=dt.UTC)
