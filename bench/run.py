@@ -12,7 +12,8 @@ expanding a series), ledger.py (the treasurer's ledger pages at 50,000 entries),
 (the sponsored-ticket draw and its verification script over 100,000 entries),
 communities.py (the community directory and the completed-sponsorships page under load),
 partners.py (claims from a pool of 100,000 codes, 50 concurrent claims for 20 seats on
-PostgreSQL, the public Partners page under load).
+PostgreSQL, the public Partners page under load), insights.py (the daily job, counting one
+region again, the map's size and the public insights page under load).
 """
 
 import argparse
@@ -53,6 +54,8 @@ def main():
         communities = run("communities.py", "--duration", "1", "--communities", "20",
                           "--sponsorships", "40")  # fmt: skip
         partners = run("partners.py", "--codes", "2000", "--samples", "5", "--duration", "1")
+        insights = run("insights.py", "--members", "2000", "--entries", "2000", "--repeat", "1",
+                       "--duration", "1")  # fmt: skip
     else:
         pages = run("pages.py", "--small", "10", "--large", "10000")
         load = run("load.py", "--duration", "10", "--members", "20000")
@@ -62,6 +65,7 @@ def main():
         draw = run("draw.py", "--entries", "100000", "--repeat", "5", "--service", "100000")
         communities = run("communities.py", "--duration", "10")
         partners = run("partners.py", "--codes", "100000", "--duration", "10")
+        insights = run("insights.py", "--members", "200000", "--duration", "10")
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     report = "\n\n".join(
         [
@@ -85,6 +89,8 @@ def main():
             communities,
             "## Partners: claims and the public page",
             partners,
+            "## Insights: the daily job, one region, the public page",
+            insights,
         ]
     )
     OUT.mkdir(exist_ok=True)

@@ -16,7 +16,7 @@ from bpd.communities.models import TicketEntry
 from bpd.events.models import Rsvp
 from bpd.ledger.models import Entry
 from bpd.ledger.services import net_by
-from bpd.members.models import Profile
+from bpd.members.models import City, Profile
 
 # A member is active if they signed in within this many days.
 ACTIVE_DAYS = 365
@@ -39,14 +39,10 @@ def _by(rows, *fields):
     }
 
 
-def compute(*, countries=None, now=None, min_city=5):
-    """Every exact count, as plain data for a JSON field. With `countries`, only the
-    parts that depend on where members are, for those countries (an on-demand refresh
-    of one region merges them into the day's figures: `merge`)."""
+def compute(*, now=None, min_city=5):
+    """Every exact count, as plain data for a JSON field."""
     now = now or timezone.now()
     profiles = counted_profiles()
-    if countries is not None:
-        profiles = profiles.filter(country__in=countries)
     active_since = now - dt.timedelta(days=ACTIVE_DAYS)
     members = _by(profiles, "country")
     active = _by(profiles.filter(user__last_login__gte=active_since), "country")
@@ -88,10 +84,34 @@ def compute(*, countries=None, now=None, min_city=5):
             "user",
         ),
     }
-    if countries is None:
-        figures |= _profile_lists(profiles)
-        figures["money"] = money(now=now)
+    figures |= _profile_lists(profiles)
+    figures["money"] = money(now=now)
     return figures
+
+
+def members_in(countries, *, min_city=5):
+    """Members per country and per city in `countries`, counted from the
+    `profile_counted` index alone (an index-only scan, fast enough to do while a staff
+    member waits), less the few deactivated accounts there (the `user_inactive` index):
+    {"members": {country: n}, "cities": [[city_id, name, country, n]]}. Who is counted is
+    `counted_profiles()`, checked against it by tests/insights/test_insights.py."""
+    base = Profile.objects.filter(
+        onboarded_at__isnull=False, left_out_of_statistics=False, country__in=countries
+    )
+    counts = _by(base, "country", "city_id")
+    for key, n in _by(base.filter(user__is_active=False), "country", "city_id").items():
+        counts[key] -= n
+    members, by_city = {}, {}
+    for (country, city_id), n in counts.items():
+        if n:
+            members[country] = members.get(country, 0) + n
+        if city_id is not None and n >= min_city:
+            by_city[city_id] = (country, n)
+    names = dict(City.objects.filter(pk__in=by_city).values_list("pk", "name"))
+    return {
+        "members": members,
+        "cities": [[pk, names[pk], country, n] for pk, (country, n) in by_city.items()],
+    }
 
 
 def _people_by_country(rows, person):
@@ -138,28 +158,15 @@ def money(*, now=None):
     return [[*key, row["all"], row["recent"]] for key, row in sorted(totals.items())]
 
 
-def merge(day, region_figures, countries):
-    """The day's figures with `countries` replaced by a fresh count of just them."""
+def merge(day, region, countries):
+    """The day's figures with the members and cities of `countries` replaced by
+    `region` (`members_in`); everything else stays as the day's run counted it."""
     merged = {**day}
-    for name in ("members", "active", "attendance", "tickets"):
-        kept = {c: n for c, n in day.get(name, {}).items() if c not in countries}
-        merged[name] = kept | region_figures[name]
-    merged["cities"] = [row for row in day.get("cities", []) if row[2] not in countries] + (
-        region_figures["cities"]
-    )
-    growth = day.get("growth", {"before": {}, "months": {}})
-    fresh = region_figures["growth"]
-    merged["growth"] = {
-        "first": fresh["first"],
-        "last": fresh["last"],
-        "before": {c: n for c, n in growth["before"].items() if c not in countries}
-        | fresh["before"],
-        "months": {},
-    }
-    for month in sorted(set(growth["months"]) | set(fresh["months"])):
-        kept = {c: n for c, n in growth["months"].get(month, {}).items() if c not in countries}
-        merged["growth"]["months"][month] = kept | fresh["months"].get(month, {})
-    merged["computed_at"] = region_figures["computed_at"]
+    kept = {c: n for c, n in day.get("members", {}).items() if c not in countries}
+    merged["members"] = kept | region["members"]
+    cities = [row for row in day.get("cities", []) if row[2] not in countries]
+    merged["cities"] = cities + region["cities"]
+    merged["refreshed_at"] = timezone.now().isoformat()
     return merged
 
 

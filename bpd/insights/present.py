@@ -89,7 +89,7 @@ def regions_table(table, k):
 def members_legend(k):
     """Map buckets for member counts: (css class, label), lightest first."""
     return [
-        ("b0", _("none")),
+        ("nd", _("none")),
         ("b1", _("fewer than %(k)s, or not shown") % {"k": k}),
         ("b2", _("%(low)s to %(high)s") % {"low": number_format(k), "high": 49}),
         ("b3", _("%(low)s to %(high)s") % {"low": 50, "high": 249}),
@@ -101,7 +101,7 @@ def members_legend(k):
 def members_bucket(cell):
     state, shown = cell
     if state == NONE:
-        return "b0"
+        return "nd"
     if state != SHOWN:
         return "b1"
     for bucket, floor in (("b5", 1000), ("b4", 250), ("b3", 50)):

@@ -33,16 +33,17 @@ def refresh(*, now=None):
 
 @transaction.atomic
 def refresh_region(region, *, now=None):
-    """Count the members of one UN M49 region again (their countries only), merge them
-    into the newest figures and publish again. Everything else is as the day's run left
-    it. Without any figures yet, this is a full `refresh`."""
+    """Count the members of one UN M49 region again, per country and city (from one
+    index: `figures.members_in`), merge them into the newest figures and publish again.
+    Activity, growth, attendance, tickets and money stay as the day's run counted them.
+    Without any figures yet, this is a full `refresh`."""
     if region not in tables.REGIONS:
         raise ValueError(f"not a UN M49 region: {region!r}")
     day = Snapshot.objects.select_for_update().order_by("-computed_at", "-pk").first()
     if day is None:
         return refresh(now=now)
     countries = set(regions.countries_in(region, "region"))
-    fresh = figures.compute(countries=countries, now=now, min_city=rules.staff().k)
+    fresh = figures.members_in(countries, min_city=rules.staff().k)
     raw = figures.merge(day.raw, fresh, countries)
     public, staff = _publish(raw)
     snapshot = Snapshot.objects.create(

@@ -362,7 +362,7 @@ def staff_map(request, kind):
     countries = money.get(currency, {}).get("countries", {})
     per_1000 = {code: row[2] for code, row in countries.items()}
     fills, limits = present.money_buckets(per_1000)
-    legend = [("b0", _("no money spent, or members not shown"))]
+    legend = [("nd", _("no money spent, or members not shown"))]
     bounds = [None, *limits, None]
     for index in range(4):
         low, high = bounds[index], bounds[index + 1]

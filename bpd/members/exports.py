@@ -283,7 +283,7 @@ def _profile(user):
         "in_expertise_directory", "expertise_kinds", "expertise_topics", "contact_allowed",
         "name_visibility",
         "location_visibility", "city_visibility", "about_visibility", "career_visibility",
-        "links_visibility", "onboarded_at", "updated_at",
+        "links_visibility", "left_out_of_statistics", "onboarded_at", "updated_at",
     ]  # fmt: skip
     data = {field: getattr(profile, field) for field in fields}
     data["city"] = profile.city.name if profile.city else None

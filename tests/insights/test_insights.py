@@ -248,6 +248,24 @@ def test_counting_one_region_again_keeps_the_others_as_they_were():
 
 
 @pytest.mark.django_db
+def test_counting_a_region_again_counts_whom_the_daily_job_counts(city):
+    members("NG", 7, city=city)
+    members("NG", 3)
+    members("GH", 6, city=None)
+    members("NG", 2, city=city, left_out_of_statistics=True)
+    members("NG", 2, city=city, onboarded_at=None)
+    for profile in members("GH", 2):
+        profile.user.is_active = False
+        profile.user.save()
+
+    fast = figures.members_in({"NG", "GH", "KE"}, min_city=5)
+    full = figures.compute(min_city=5)
+
+    assert fast["members"] == full["members"] == {"NG": 10, "GH": 6}
+    assert fast["cities"] == full["cities"] == [[city.pk, city.name, "NG", 7]]
+
+
+@pytest.mark.django_db
 def test_old_snapshots_are_pruned():
     for _ in range(services.KEEP + 3):
         services.refresh()
