@@ -14,6 +14,7 @@ PUBLIC_PATHS = [
     "fund/",
     "communities/",
     "communities/sponsored/",
+    "insights/",
     "accounts/signup/",
     "accounts/login/code/",
 ]

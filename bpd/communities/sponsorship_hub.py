@@ -3,7 +3,6 @@ executors (the queue, the policy), and what waits for each: requests to decide f
 executors, requests sent back or to report on for leaders. A few queries whatever the
 data size."""
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -11,7 +10,7 @@ from django.utils.translation import ngettext
 from bpd.communities import sponsorship_selectors as selectors
 from bpd.communities.models import Community, SponsorshipRequest
 from bpd.members.roles import is_executor
-from bpd.website import languages, registry
+from bpd.website import registry
 from bpd.website.registry import HubCard, Task
 
 S = SponsorshipRequest.Status
@@ -79,12 +78,4 @@ def tasks(user):
 
 def sitemap_entries():
     """The public list of completed sponsorships, in every language."""
-    path = "communities/sponsored/"
-    pages = tuple(
-        registry.Alternate(code, settings.SITE_URL + languages.prefixed(path, code))
-        for code in languages.CODES
-    )
-    original = settings.SITE_URL + languages.prefixed(path, languages.DEFAULT)
-    return [
-        registry.SitemapEntry(url=page.url, alternates=pages, x_default=original) for page in pages
-    ]
+    return registry.in_every_language("communities/sponsored/")

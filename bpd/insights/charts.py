@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape, quoteattr
 WIDTH = 640
 BAR = 22
 GAP = 8
-LABEL = 210  # room for the labels left of the bars
+LABEL_MIN, LABEL_MAX = 80, 310  # room for the labels left of the bars
 
 STYLE = (
     "<style>text{font:13px system-ui,sans-serif;fill:#1f2328}"
@@ -33,19 +33,21 @@ def bars(rows, *, title, description):
     text, e.g. "fewer than 10"), labelled `label`, with `text` after it."""
     top = max((value for _label, value, _text in rows if value), default=0) or 1
     height = max(len(rows), 1) * (BAR + GAP) + GAP
-    room = WIDTH - LABEL - 110
+    # Room for the longest label (about 7.5 units a character at 13 px), within limits.
+    label = min(LABEL_MAX, max(LABEL_MIN, round(7.5 * max((len(r[0]) for r in rows), default=0))))
+    room = WIDTH - label - 110
     parts = [_open(WIDTH, height, title, description)]
-    for index, (label, value, text) in enumerate(rows):
+    for index, (name, value, text) in enumerate(rows):
         y = GAP + index * (BAR + GAP)
         middle = y + BAR / 2 + 4.5
         parts.append(
-            f'<text x="{LABEL - 8}" y="{middle:.1f}" text-anchor="end">{escape(label[:32])}</text>'
+            f'<text x="{label - 8}" y="{middle:.1f}" text-anchor="end">{escape(name[:40])}</text>'
         )
         length = round(room * value / top) if value else 0
         if length:
-            parts.append(f'<rect class="bar" x="{LABEL}" y="{y}" width="{length}" height="{BAR}"/>')
+            parts.append(f'<rect class="bar" x="{label}" y="{y}" width="{length}" height="{BAR}"/>')
         css = "" if value else ' class="muted"'
-        parts.append(f'<text x="{LABEL + length + 6}" y="{middle:.1f}"{css}>{escape(text)}</text>')
+        parts.append(f'<text x="{label + length + 6}" y="{middle:.1f}"{css}>{escape(text)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

@@ -1,12 +1,11 @@
 """Insights on the members' hub (an "Insights" card for the treasurer and executors) and
 the public page in /sitemap.xml."""
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bpd.members.roles import is_treasurer
-from bpd.website import languages, registry
+from bpd.website import registry
 
 
 def card(user):
@@ -26,12 +25,4 @@ def card(user):
 
 
 def sitemap():
-    path = reverse("insights:public")
-    pages = tuple(
-        registry.Alternate(code, settings.SITE_URL + languages.prefixed(path, code))
-        for code in languages.CODES
-    )
-    original = settings.SITE_URL + languages.prefixed(path, languages.DEFAULT)
-    return [
-        registry.SitemapEntry(url=page.url, alternates=pages, x_default=original) for page in pages
-    ]
+    return registry.in_every_language(reverse("insights:public"))

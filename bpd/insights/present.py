@@ -61,6 +61,19 @@ def rows(items, name, k):
     ]  # fmt: skip
 
 
+def growth_rows(months, cells, k):
+    """(month, members at its end, joined that month) for a table. Joins are the change
+    of the rounded figure, so they say no more than the two figures do."""
+    rows = []
+    for index, (month, cell) in enumerate(zip(months, cells, strict=True)):
+        before = cells[index - 1] if index else None
+        joined = "—"
+        if before and before[0] == SHOWN and cell[0] == SHOWN:
+            joined = number_format(cell[1] - before[1], force_grouping=True)
+        rows.append((month, count_text(cell, k), joined))
+    return rows
+
+
 def regions_table(table, k):
     """The place table for the page: regions with their sub-regions and countries."""
     out = []

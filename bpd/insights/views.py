@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -42,14 +42,17 @@ def cached_svg(view):
     def wrapper(request, *args, **kwargs):
         raw = f"{languages.current()}|{request.get_full_path()}|{CONTENT.get()}"
         key = "insights:svg:" + hashlib.sha1(raw.encode()).hexdigest()
-        markup = versioned.get(key)
-        if markup is None:
+        stored = versioned.get(key)
+        if stored is None:
             response = view(request, *args, **kwargs)
             if response.status_code != 200:
                 return response
-            markup = response.content.decode()
-            versioned.set(key, markup, 3600)
-        response = _svg(markup)
+            set_response_etag(response)
+            stored = (response.content, response["ETag"])
+            versioned.set(key, stored, 3600)
+        response = _svg(stored[0])
+        # Hashed once when stored (ConditionalGetMiddleware answers If-None-Match with it).
+        response["ETag"] = stored[1]
         patch_cache_control(response, public=True, max_age=300)
         return response
 
@@ -85,10 +88,7 @@ def _context(data):
             (row["name"], present.place_name(row["country"]), present.count_text(row["cell"], k))
             for row in data["cities"]
         ],
-        "growth": [
-            (month, present.count_text(cell, k))
-            for month, cell in zip(growth["months"], growth["world"], strict=False)
-        ][-12:],
+        "growth": present.growth_rows(growth["months"], growth["world"], k)[-12:],
         "skills": present.rows(data["skill_levels"], present.skill_name, k),
         "roles": present.rows(data["roles"], present.role_name, k),
         "languages": present.rows(data["languages"], present.language_name, k),

@@ -18,11 +18,13 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Literal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from bpd.website import languages
 from bpd.website.versions import CONTENT
 
 # --- Menus ------------------------------------------------------------------------
@@ -292,6 +294,18 @@ def add_sitemap_section(provider: Callable[[], Iterable[SitemapEntry]], *, order
 
 def sitemap() -> list[SitemapEntry]:
     return [entry for _order, provider in _sitemap for entry in provider()]
+
+
+def in_every_language(path: str) -> list[SitemapEntry]:
+    """A page that exists in every language at the same path under each language's
+    prefix: one entry per language, each naming all of them and the English one as
+    x-default."""
+    pages = tuple(
+        Alternate(code, settings.SITE_URL + languages.prefixed(path, code))
+        for code in languages.CODES
+    )
+    original = settings.SITE_URL + languages.prefixed(path, languages.DEFAULT)
+    return [SitemapEntry(url=page.url, alternates=pages, x_default=original) for page in pages]
 
 
 # --- What invalidates cached public pages ---------------------------------------------

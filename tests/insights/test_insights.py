@@ -482,3 +482,53 @@ def test_the_public_page_fits_the_budget_with_members_in_sixty_countries(client,
         response = client.get("/insights/" if language == "en" else f"/{language}/insights/")
         size = len(gzip.compress(response.content)) + len(gzip.compress(css_bytes()))
         assert size <= BUDGET, (language, size)
+
+
+@pytest.mark.django_db
+def test_the_public_page_is_in_the_sitemap_in_every_language(client):
+    text = client.get("/sitemap.xml").text
+    for prefix in ("", "/fr", "/ha", "/sw", "/es", "/pt"):
+        assert f"{prefix}/insights/</loc>" in text
+
+
+@pytest.mark.django_db
+def test_money_equals_the_funds_and_sponsorships_own_reports_on_the_demo():
+    """The demo's Fund rounds and sponsorships, paid through their own services: what the
+    insights count per programme and country is what the Fund's report (from its own
+    records, not the ledger) and the completed sponsorships page say."""
+    from django.core.management import call_command
+
+    from bpd.communities import sponsorship_selectors
+    from bpd.communities.demo import create_demo_communities
+    from bpd.communities.demo_sponsorship import create_demo_sponsorship
+    from bpd.fund import selectors as fund_selectors
+    from bpd.fund.demo import create_demo_fund
+    from bpd.fund.models import Round
+    from bpd.members.demo import create_demo_members
+
+    call_command("load_gazetteer", verbosity=0)  # the demo communities' cities
+    create_demo_members()
+    assert create_demo_fund() > 0
+    create_demo_communities()
+    assert create_demo_sponsorship() > 0
+
+    raw = services.refresh().raw["money"]
+
+    fund_by_country = {}
+    for programme, currency, _region, country, all_time, _recent in raw:
+        if programme == "fund":
+            assert currency == "USD"
+            fund_by_country[country] = fund_by_country.get(country, 0) + all_time
+    records = {}
+    for round_ in Round.objects.all():
+        for row in fund_selectors.report_money_from_records(round_)["by_country"]:
+            if row["spent"]:
+                records[row["code"]] = records.get(row["code"], 0) + row["spent"]
+    assert fund_by_country == records
+    assert sum(records.values()) > 0
+    sponsorship = sum(row[4] for row in raw if row[0] == "sponsorship")
+    completed = sum(
+        sponsorship_selectors.sponsored(year, "USD").amount
+        for year in sponsorship_selectors.sponsored_years()
+    )
+    assert sponsorship == completed > 0
