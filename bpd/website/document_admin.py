@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from reversion.errors import RevertError
 from reversion.models import Version
 
-from bpd.website import markdown
+from bpd.website import markdown, page_components
 from bpd.website.text_diff import diff_html
 
 
@@ -68,6 +68,10 @@ class PreviewAdminMixin:
                 self.preview_template,
                 {
                     "document": document,
+                    # Pages show the live lists their markers name (page_components).
+                    "body_parts": page_components.body_parts(
+                        document.body_html, request, translation.get_language()
+                    ),
                     "is_preview": True,
                     "form_errors": readable_errors(form),
                     "canonical": request.path,

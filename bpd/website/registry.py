@@ -13,6 +13,7 @@ from `ready()` only.
 """
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
@@ -261,6 +262,43 @@ def home_sections(request: HttpRequest, language: str) -> list[HomeSection]:
         if context is not None:
             sections.append(HomeSection(template, context))
     return sections
+
+
+# --- Live lists inside a page's text ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageComponent:
+    """A live list an editor places in a page's text (`page_components` finds the markers)."""
+
+    name: str  # what the marker names: [[component:NAME]]
+    template: str  # included with `component` set to what `provider` returns
+    provider: SectionProvider
+    label: Any  # what editors read in the admin; may be a lazy translation
+
+
+_page_components: dict[str, PageComponent] = {}
+
+
+def add_page_component(name: str, template: str, provider: SectionProvider, *, label: Any) -> None:
+    """Let pages show `template` where their text has a paragraph of its own reading
+    `[[component:NAME]]`, with the dict that `provider(request, language)` returns as
+    `component`; None shows nothing there. Pages are cached whole for visitors
+    (`caching.public_page`): show nothing that depends on who reads, and register what
+    the list reads with `add_public_content`. `name` is lower-case letters, digits and
+    hyphens."""
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", name):
+        raise ValueError(f"A page component's name is lower-case words with hyphens: {name!r}")
+    _page_components[name] = PageComponent(name, template, provider, label)
+
+
+def page_component(name: str) -> PageComponent | None:
+    return _page_components.get(name)
+
+
+def page_component_names() -> list[str]:
+    """The names a `[[component:NAME]]` marker may use, sorted."""
+    return sorted(_page_components)
 
 
 # --- The sitemap --------------------------------------------------------------------
