@@ -1,35 +1,36 @@
-"""Import Markdown files with YAML front matter into pages and news posts.
+"""Read a folder of Markdown/HTML files with YAML front matter: this repository's
+`content/` folder or a Jekyll site checkout (its `_config.yml`: collections, permalinks,
+defaults, languages, the menu and excludes).
 
-Reads this repository's `content/` folder and also an existing Jekyll site
-checkout: top-level and nested pages, `<lang>/` folders, `_posts/` and
-`_articles/<lang>/`. Everything is read and checked first; only when every
-file is valid is anything written, in one transaction, so a bad file never
+Reading checks everything and raises ContentError naming every bad file before anything
+is written; `bpd.content_import.runs` then writes in one transaction, so a bad file never
 leaves a half-imported site behind.
 """
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import reversion
 import yaml
-from django.core.files import File
-from django.db import transaction
+from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import slugify
 
-from bpd.news.models import Post, Tag
+from bpd.content_import import jekyll
+from bpd.news.models import Post
 from bpd.pages.models import Page
 from bpd.website import languages
 
-EXTENSIONS = {".md", ".markdown", ".html"}
+EXTENSIONS = {".md", ".markdown", ".html", ".htm"}
 POST_FOLDERS = {"_posts", "_articles"}
-LIQUID = re.compile(r"\{%-?.*?-?%\}|\{\{-?.*?-?\}\}", re.DOTALL)
 POST_FILENAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 SERVABLE_PATH = re.compile(r"^(?:[\w-]+/)*$")
 DEFAULT_AUTHOR = "Black Python Devs"
+IMAGE_KEYS = ("featured_image", "image", "cover_image", "thumbnail")
+SKIPPED_FOLDERS = {"assets", "node_modules", "vendor", "static"}
 
 
 class ContentError(Exception):
@@ -47,8 +48,18 @@ class Item:
     language: str
     url_key: str  # page path or post slug
     fields: dict
+    body: str = ""
+    body_line: int = 1  # the line of the file the body starts on
+    meta: dict = field(default_factory=dict)
     tags: list = field(default_factory=list)
-    image: Path | None = None
+    image: str | None = None  # a featured image reference (local path or URL)
+    old_urls: list = field(default_factory=list)
+    explicit: set = field(default_factory=set)  # structure the file sets itself
+    redirect_to: str | None = None
+
+    @property
+    def is_html(self):
+        return self.fields.get("body_format") == "html"
 
 
 @dataclass
@@ -57,13 +68,60 @@ class Report:
     updated: list = field(default_factory=list)
     unchanged: list = field(default_factory=list)
     skipped: list = field(default_factory=list)  # (file, reason)
-    warnings: list = field(default_factory=list)  # (file, message)
+    warnings: list = field(default_factory=list)  # transform.Note: something not carried over
+    changes: list = field(default_factory=list)  # transform.Note: carried over differently
+    redirects: list = field(default_factory=list)  # (old, new)
+    data: list = field(default_factory=list)  # one line per data file imported
+    run: int | None = None
 
     def summary(self):
         return (
             f"{len(self.created)} created, {len(self.updated)} updated, "
-            f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped"
+            f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped, "
+            f"{len(self.redirects)} redirects, {len(self.warnings)} warnings"
         )
+
+    def warn(self, source, line, message, hint=""):
+        from bpd.content_import.transform import Note
+
+        self.warnings.append(Note(source, line, message, hint))
+
+    def change(self, source, line, message):
+        from bpd.content_import.transform import Note
+
+        self.changes.append(Note(source, line, message, level="info"))
+
+    def text(self, *, dry_run=False):
+        """The whole report, as the command prints it and the run keeps it."""
+        would = "would be " if dry_run else ""
+        lines = []
+        for label, names in (("created", self.created), ("updated", self.updated),
+                             ("unchanged", self.unchanged)):  # fmt: skip
+            lines.append(f"{len(names)} {would}{label}" + (":" if names else ""))
+            lines += [f"  {name}" for name in names]
+        if self.skipped:
+            lines.append(f"{len(self.skipped)} skipped:")
+            lines += [f"  {name}: {reason}" for name, reason in self.skipped]
+        if self.redirects:
+            lines.append(f"{len(self.redirects)} redirects (old address -> new):")
+            lines += [f"  {old} -> {new}" for old, new in self.redirects]
+        if self.data:
+            lines.append("Data:")
+            lines += [f"  {line}" for line in self.data]
+        if self.changes:
+            lines.append(f"{len(self.changes)} changes made while carrying content over:")
+            lines += [f"  {note}" for note in self.changes]
+        lines.append(f"{len(self.warnings)} warnings (not carried over, or needs you):")
+        lines += [f"  {note}" for note in self.warnings]
+        return "\n".join(lines)
+
+
+def max_file_bytes():
+    """Bound on one file (BPD_IMPORT_MAX_FILE_KB, or --max-file-kb)."""
+    return settings.IMPORT_MAX_FILE_KB * 1024
+
+
+MAX_FILES = 10_000
 
 
 def split_front_matter(text):
@@ -85,14 +143,6 @@ def normalise_language(value):
         return code
     primary = code.split("-")[0]
     return primary if primary in languages.CODES else None
-
-
-def strip_liquid(body, source, report):
-    for match in LIQUID.finditer(body):
-        line = body.count("\n", 0, match.start()) + 1
-        tag = " ".join(match.group(0).split())
-        report.warnings.append((source, f"line {line}: removed Liquid tag {tag}"))
-    return LIQUID.sub("", body)
 
 
 def parse_when(value):
@@ -124,18 +174,9 @@ def path_from_permalink(permalink, language):
     return path
 
 
-def _language_folder(parts):
-    """The language named by the folder a file sits in, if any."""
-    if parts and parts[0] in POST_FOLDERS:
-        parts = parts[1:]
-    if len(parts) > 1 and parts[0] in languages.CODES:
-        return parts[0]
-    return None
-
-
 def _title_from_body(body):
-    match = re.search(r"^#\s+(.+)$", body, re.M)
-    return match.group(1).strip() if match else None
+    match = re.search(r"^#\s+(.+)$", body, re.M) or re.search(r"<h1\b[^>]*>(.*?)</h1>", body, re.S)
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else None
 
 
 def _layout(value, path):
@@ -160,27 +201,19 @@ def _author(value):
     return str(value).strip() if value else DEFAULT_AUTHOR
 
 
-def parse_file(path, root, report):
-    """One file to an Item, or None when it is not content. Raises ValueError on a problem."""
-    relative = path.relative_to(root)
-    source = relative.as_posix()
-    parts = relative.parts
-    raw, body = split_front_matter(path.read_text(encoding="utf-8"))
-    if raw is None:
-        report.skipped.append((source, "no front matter"))
-        return None
-    try:
-        meta = yaml.safe_load(raw) or {}
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" (front matter line {mark.line + 1})" if mark else ""
-        raise ValueError(f"invalid YAML{where}: {getattr(error, 'problem', error)}") from None
-    if not isinstance(meta, dict):
-        raise ValueError("front matter must be a mapping of keys to values")
-    if meta.get("published") is False:
-        report.skipped.append((source, "marked published: false"))
-        return None
+def _kind(parts, config):
+    """("post" | "page" | None, collection or None) for a file at `parts`."""
+    if parts[0] == "_posts":
+        return "post", config.collections["_posts"]
+    collection = config.collection_for(parts)
+    if collection is not None:
+        return ("page" if collection.output else None), collection
+    if parts[0] == "_articles":
+        return "post", None  # an undeclared _articles/ folder: news, as before
+    return "page", None
 
+
+def _language(meta, parts):
     declared = meta.get("lang", meta.get("language"))
     if declared is not None:
         language = normalise_language(declared)
@@ -189,22 +222,90 @@ def parse_file(path, root, report):
                 f"unknown language {declared!r}; the site's languages are "
                 + ", ".join(languages.CODES)
             )
-    else:
-        language = _language_folder(parts) or languages.DEFAULT
+        return language
+    inner = parts[1:] if parts[0].startswith("_") else parts
+    if len(inner) > 1 and inner[0] in languages.CODES:
+        return inner[0]
+    return languages.DEFAULT
 
-    body = strip_liquid(body, source, report).strip() + "\n"
+
+def _jekyll_url(meta, parts, stem, kind, collection, config, when):
+    """The address Jekyll published the file at."""
+    output_ext = ".html"
+    if kind == "post":
+        inner = "/".join([*parts[1:-1], stem])
+        title = POST_FILENAME.match(stem).group(2) if POST_FILENAME.match(stem) else stem
+        template = str(meta.get("permalink") or config.permalink)
+        template = jekyll.STYLES.get(template, template)
+        categories = _tags(meta.get("categories") or meta.get("category"))
+        return jekyll.expand(template, path=inner, title=title, output_ext=output_ext,
+                             collection="posts", date=when, categories=categories)  # fmt: skip
+    if collection is not None:
+        inner = "/".join([*parts[1:-1], stem])
+        template = str(meta.get("permalink") or collection.permalink or "/:collection/:path:output_ext")
+        url = jekyll.expand(template, path=inner, title=stem, output_ext=output_ext,
+                            collection=collection.name)  # fmt: skip
+        return re.sub(r"/index(?:\.html)?/?$", "/", url)
+    if meta.get("permalink"):
+        return jekyll.expand(str(meta["permalink"]), path="/".join([*parts[:-1], stem]),
+                             title=stem, output_ext=output_ext)  # fmt: skip
+    folder = "".join(f"{part}/" for part in parts[:-1])
+    if stem == "index":
+        return "/" + folder
+    pretty = config.permalink.endswith("/")
+    return "/" + folder + stem + ("/" if pretty else output_ext)
+
+
+def parse_file(path, root, report, config=None):
+    """One file to an Item, or None when it is not content. Raises ValueError on a problem."""
+    config = config or jekyll.SiteConfig(collections={"_posts": jekyll.Collection("posts", True, None)})
+    relative = path.relative_to(root)
+    source = relative.as_posix()
+    parts = relative.parts
+    raw, body = split_front_matter(path.read_text(encoding="utf-8"))
+    if raw is None:
+        report.skipped.append((source, "no front matter"))
+        return None
+    body_line = raw.count("\n") + 3 if raw else 3
+    try:
+        meta = yaml.safe_load(raw) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        # Line 1 is the opening "---": front matter line N is file line N + 1.
+        where = f" (line {mark.line + 2})" if mark else ""
+        raise ValueError(f"invalid YAML{where}: {getattr(error, 'problem', error)}") from None
+    if not isinstance(meta, dict):
+        raise ValueError("line 2: front matter must be a mapping of keys to values")
+    kind, collection = _kind(parts, config)
+    if kind is None:
+        report.skipped.append((source, f"collection {collection.name} has output: false"))
+        return None
+    explicit = set(meta)
+    meta = {**config.defaults_for(source, "posts" if kind == "post" else
+                                  (collection.name if collection else "pages")), **meta}  # fmt: skip
+    if meta.get("published") is False:
+        report.skipped.append((source, "marked published: false"))
+        return None
+    language = _language(meta, parts)
+    is_html = path.suffix.lower() in {".html", ".htm"}
     title = meta.get("title") or _title_from_body(body) or path.stem.replace("-", " ").title()
     common = {
         "title": str(title)[:200],
         "description": str(
             meta.get("description") or meta.get("summary") or meta.get("excerpt") or ""
         )[:300],
-        "body": body,
+        "body_format": "html" if is_html else "markdown",
         "needs_review": bool(meta.get("needs_review", False)),
         "source_path": source,
     }
+    image = next((str(meta[key]) for key in IMAGE_KEYS if meta.get(key)), None)
+    redirect_to = meta.get("redirect_to")
+    if isinstance(redirect_to, list):
+        redirect_to = redirect_to[0] if redirect_to else None
+    redirect_from = meta.get("redirect_from") or []
+    redirect_from = [redirect_from] if isinstance(redirect_from, str) else list(redirect_from)
 
-    if parts[0] in POST_FOLDERS:
+    if kind == "post":
         name_match = POST_FILENAME.match(path.stem)
         slug = slugify(meta.get("slug") or (name_match.group(2) if name_match else path.stem))
         when = meta.get("date") or (name_match.group(1) if name_match else None)
@@ -212,15 +313,8 @@ def parse_file(path, root, report):
             raise ValueError("a post needs a date, in front matter or as YYYY-MM-DD- in its name")
         if not slug:
             raise ValueError("cannot make an address (slug) from this post's name")
-        image = None
-        if meta.get("image"):
-            candidate = (root / str(meta["image"]).lstrip("/")).resolve()
-            if candidate.is_file() and root.resolve() in candidate.parents:
-                image = candidate
-            else:
-                report.warnings.append(
-                    (source, f"image {meta['image']!r} not found; post kept without it")
-                )
+        published_at = parse_when(when)
+        old = _jekyll_url(meta, parts, path.stem, kind, collection, config, published_at)
         return Item(
             kind="post",
             source=source,
@@ -229,16 +323,24 @@ def parse_file(path, root, report):
             fields={
                 **common,
                 "translation_key": slugify(meta.get("translation_key") or meta.get("ref") or slug),
-                "published_at": parse_when(when),
+                "published_at": published_at,
                 "author_name": _author(meta.get("author"))[:120],
                 "image_alt": str(meta.get("image_alt", ""))[:200],
             },
+            body=body,
+            body_line=body_line,
+            meta=meta,
             tags=_tags(meta.get("tags")),
             image=image,
+            old_urls=[*jekyll.old_urls(old), *map(str, redirect_from)],
+            explicit=explicit,
         )
 
+    old = _jekyll_url(meta, parts, path.stem, kind, collection, config, None)
     if meta.get("permalink"):
         page_path = path_from_permalink(meta["permalink"], language)
+    elif collection is not None:
+        page_path = path_from_permalink(old, language)
     else:
         segments = list(parts[:-1])
         if segments and segments[0] in languages.CODES:
@@ -250,8 +352,8 @@ def parse_file(path, root, report):
         raise ValueError(f"the address {page_path!r} has characters a page address cannot use")
     key = meta.get("translation_key") or meta.get("ref") or page_path.strip("/") or "home"
     menu = meta.get("menu")
-    if menu is not None and not isinstance(menu, int):
-        raise ValueError("menu must be a whole number (the position in the main menu)")
+    if menu is not None and (not isinstance(menu, int) or isinstance(menu, bool) or not 0 <= menu <= 1000):
+        raise ValueError("menu must be a whole number from 0 to 1000 (the position in the main menu)")
     return Item(
         kind="page",
         source=source,
@@ -263,27 +365,43 @@ def parse_file(path, root, report):
             "layout": _layout(meta.get("layout"), page_path),
             "in_menu": menu,
         },
+        body=body,
+        body_line=body_line,
+        meta=meta,
+        image=image,
+        old_urls=[*jekyll.old_urls(old), *map(str, redirect_from)],
+        explicit=explicit,
+        redirect_to=str(redirect_to) if redirect_to else None,
     )
 
 
-def content_files(root):
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root).parts
-        folders = relative[:-1]
-        if any(part.startswith(".") for part in relative):
-            continue
-        if any(part.startswith("_") and part not in POST_FOLDERS for part in folders):
-            continue
-        if folders and folders[0] in {"assets", "node_modules", "vendor", "static"}:
-            continue
-        if path.is_file() and path.suffix.lower() in EXTENSIONS:
+def content_files(root, config=None, report=None):
+    """Every content file under `root`, not following links into folders."""
+    config = config or jekyll.SiteConfig()
+    readable = {"_posts", "_articles", *config.collections}
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        relative_folder = Path(folder).relative_to(root)
+        keep = []
+        for name in sorted(dirs):
+            relative = (relative_folder / name).as_posix()
+            if name.startswith(".") or (relative_folder == Path(".") and name in SKIPPED_FOLDERS):
+                continue
+            if name.startswith("_") and not (relative_folder == Path(".") and name in readable):
+                continue
+            if config.is_excluded(relative):
+                continue
+            keep.append(name)
+        dirs[:] = keep
+        for name in sorted(files):
+            path = Path(folder) / name
+            relative = path.relative_to(root).as_posix()
+            if name.startswith(".") or path.suffix.lower() not in EXTENSIONS:
+                continue
+            if config.is_excluded(relative):
+                if report is not None:
+                    report.skipped.append((relative, "excluded in _config.yml"))
+                continue
             yield path
-
-
-# Bounds on what one import reads: a page or post is far below a megabyte, and a site
-# far below ten thousand files. Anything larger is refused before it is read.
-MAX_FILE_BYTES = 1024 * 1024
-MAX_FILES = 10_000
 
 
 def _unreadable(path, root):
@@ -291,19 +409,31 @@ def _unreadable(path, root):
     if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
         return "is a link to a file outside the folder; copy the file in instead"
     size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        return f"is {size // 1024} KB; a page or post may be at most {MAX_FILE_BYTES // 1024} KB"
+    limit = max_file_bytes()
+    if size > limit:
+        return (
+            f"is {size // 1024} KB; a page or post may be at most {limit // 1024} KB "
+            "(BPD_IMPORT_MAX_FILE_KB or --max-file-kb raise the limit)"
+        )
     return None
 
 
 def read_tree(root):
-    """Parse and check every file. Returns (items, report); raises ContentError."""
+    """Parse and check every file. Returns (items, report, config); raises ContentError."""
     root = Path(root)
     if not root.is_dir():
         raise ContentError([(str(root), "is not a folder")])
     report = Report()
+    try:
+        config = jekyll.read_config(root)
+    except jekyll.ConfigError as error:
+        raise ContentError([("_config.yml", str(error))]) from None
+    for code in config.languages:
+        if normalise_language(code) is None:
+            report.warn("_config.yml", 1, f"the site's language {code!r} is not one of the "
+                        "platform's (" + ", ".join(languages.CODES) + "); its pages are refused")  # fmt: skip
     items, problems, seen_urls, seen_keys = [], [], {}, {}
-    for count, path in enumerate(content_files(root), start=1):
+    for count, path in enumerate(content_files(root, config, report), start=1):
         source = path.relative_to(root).as_posix()
         if count > MAX_FILES:
             raise ContentError([(str(root), f"holds more than {MAX_FILES} content files")])
@@ -312,7 +442,7 @@ def read_tree(root):
             problems.append((source, problem))
             continue
         try:
-            item = parse_file(path, root, report)
+            item = parse_file(path, root, report, config)
         except (ValueError, UnicodeDecodeError) as error:
             problems.append((source, str(error)))
             continue
@@ -341,7 +471,7 @@ def read_tree(root):
     problems += _conflicts_with_database(items)
     if problems:
         raise ContentError(problems)
-    return items, report
+    return items, report, config
 
 
 def _url_label(item):
@@ -370,54 +500,3 @@ def _conflicts_with_database(items):
                 )
             )
     return problems
-
-
-def _apply(instance, fields):
-    changed = False
-    for name, value in fields.items():
-        if getattr(instance, name) != value:
-            setattr(instance, name, value)
-            changed = True
-    return changed
-
-
-def import_tree(root, *, dry_run=False):
-    """Import everything under `root`; all or nothing. Returns a Report."""
-    items, report = read_tree(root)
-    if dry_run:
-        report.created = [item.source for item in items]
-        return report
-    with transaction.atomic(), reversion.create_revision():
-        reversion.set_comment(f"Imported from {Path(root).name or root}")
-        for item in items:
-            if item.kind == "page":
-                instance = Page.objects.filter(language=item.language, path=item.url_key).first()
-                created = instance is None
-                instance = instance or Page(language=item.language, path=item.url_key)
-                changed = _apply(instance, item.fields)
-            else:
-                instance = Post.objects.filter(language=item.language, slug=item.url_key).first()
-                created = instance is None
-                instance = instance or Post(language=item.language, slug=item.url_key)
-                changed = _apply(instance, item.fields)
-                if item.image and not Path(instance.image.name).stem.startswith(item.image.stem):
-                    with item.image.open("rb") as handle:
-                        instance.image.save(item.image.name, File(handle), save=False)
-                    changed = True
-            if created or changed:
-                instance.save()
-            if item.kind == "post":
-                tags = [
-                    Tag.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
-                    for name in item.tags
-                ]
-                if {tag.pk for tag in tags} != set(instance.tags.values_list("pk", flat=True)):
-                    instance.tags.set(tags)
-                    changed = True
-            if created:
-                report.created.append(item.source)
-            elif changed:
-                report.updated.append(item.source)
-            else:
-                report.unchanged.append(item.source)
-    return report

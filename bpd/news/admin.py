@@ -16,7 +16,8 @@ class PostAdmin(PreviewAdminMixin, RevisionCompareAdminMixin, VersionAdmin):
     prepopulated_fields = {"slug": ["title"], "translation_key": ["title"]}
     fields = [
         "title", "slug", "language", "translation_key", "published_at", "author_name",
-        "description", "body", "tags", "image", "image_alt", "needs_review", "source_path",
+        "description", "body", "body_format", "tags", "image", "image_alt", "needs_review",
+        "source_path",
     ]  # fmt: skip
     readonly_fields = ["source_path"]
 

@@ -17,7 +17,7 @@ class PageAdmin(PreviewAdminMixin, RevisionCompareAdminMixin, VersionAdmin):
     readonly_fields = ["source_path", "rendered"]
     fieldsets = [
         (None, {"fields": ["title", "language", "path", "translation_key", "layout", "in_menu"]}),
-        (None, {"fields": ["description", "body", "needs_review"]}),
+        (None, {"fields": ["description", "body", "body_format", "needs_review"]}),
         (_("As published"), {"classes": ["collapse"], "fields": ["rendered", "source_path"]}),
     ]
 

@@ -61,7 +61,7 @@ class PreviewAdminMixin:
         for name, value in form.cleaned_data.items():
             if name not in many_to_many and hasattr(document, name):
                 setattr(document, name, value)
-        document.body_html = markdown.render(document.body)
+        document.body_html = markdown.render(document.body, body_format=document.body_format)
         with translation.override(document.language or "en"):
             return render(
                 request,

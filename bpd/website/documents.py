@@ -41,7 +41,18 @@ class Document(models.Model):
         blank=True,
         help_text=_("One or two sentences, shown in search results and link previews."),
     )
-    body = models.TextField(_("body (Markdown)"), blank=True)
+    class BodyFormat(models.TextChoices):
+        MARKDOWN = "markdown", _("Markdown")
+        HTML = "html", _("HTML")
+
+    body = models.TextField(_("body"), blank=True)
+    body_format = models.CharField(
+        _("body format"),
+        max_length=10,
+        choices=BodyFormat.choices,
+        default=BodyFormat.MARKDOWN,
+        help_text=_("HTML bodies (imported from .html files) are only sanitised, not read as Markdown."),
+    )
     body_html = models.TextField(editable=False, blank=True)
     needs_review = models.BooleanField(
         _("translation awaiting review"),
@@ -59,7 +70,7 @@ class Document(models.Model):
 
     def save(self, *args, **kwargs):
         # Derived field: rendering on save keeps requests cheap.
-        self.body_html = markdown.render(self.body)
+        self.body_html = markdown.render(self.body, body_format=self.body_format)
         super().save(*args, **kwargs)
 
     def translations(self):

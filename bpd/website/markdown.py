@@ -75,6 +75,13 @@ def sanitise(html):
     return _LAZY_IMG.sub('<img loading="lazy" decoding="async"', cleaned)
 
 
-def render(text):
-    """Markdown source to sanitised HTML."""
+def render_unsafe(text):
+    """Markdown to HTML before sanitising: only to see what the sanitiser would remove."""
+    return _md.render(text or "")
+
+
+def render(text, *, body_format="markdown"):
+    """Markdown (or, with body_format="html", HTML) source to sanitised HTML."""
+    if body_format == "html":
+        return sanitise(text or "")
     return sanitise(_md.render(text or ""))
