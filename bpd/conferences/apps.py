@@ -28,6 +28,12 @@ class ConferencesConfig(AppConfig):
         # it names speakers as far as their profiles allow, which must change at once).
         registry.add_public_content(models.Conference, models.Deadline)
         registry.add_scheduled_content(selectors.next_change)
+        registry.add_page_component(
+            "conferences",
+            "conferences/component.html",
+            selectors.page_component,
+            label=_("Upcoming Python conferences"),
+        )
         mail.add_kinds(
             {
                 "conferences/email/deadline_reminder": _("Conferences: deadline reminder"),

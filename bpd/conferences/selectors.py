@@ -15,6 +15,8 @@ from bpd.members.visibility import Visibility, reach
 REGIONS = ("002", "019", "142", "150", "009")
 # Deadlines that say "money to travel is available".
 SUPPORT_KINDS = (Deadline.Kind.FINANCIAL_AID, Deadline.Kind.OPPORTUNITY_GRANT)
+# A page's [[component:conferences]] shows the soonest ones and links to the rest.
+COMPONENT_CONFERENCES = 20
 
 
 def upcoming_deadlines_prefetch(now=None):
@@ -48,6 +50,17 @@ def conference_list(*, region="", country="", online=None, support=False, tag=""
     return conferences.prefetch_related(upcoming_deadlines_prefetch(now)).order_by(
         "starts_on", "name"
     )
+
+
+def page_component(request, language):
+    """A page's `[[component:conferences]]`: the soonest published conferences not yet
+    over, as the list orders them; one query. None (nothing shown) while there is none."""
+    conferences = list(
+        Conference.objects.published()
+        .upcoming()
+        .order_by("starts_on", "name")[:COMPONENT_CONFERENCES]
+    )
+    return {"conferences": conferences} if conferences else None
 
 
 def all_tags():

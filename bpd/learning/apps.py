@@ -13,7 +13,7 @@ class LearningConfig(AppConfig):
     verbose_name = _("Learning programmes")
 
     def ready(self):
-        from bpd.learning import hub, personal_data
+        from bpd.learning import hub, personal_data, selectors
         from bpd.learning.models import Cohort, Enrolment, Material, Programme, ProgrammeText
         from bpd.website import mail, registry
 
@@ -27,6 +27,12 @@ class LearningConfig(AppConfig):
         registry.add_profile_lines(hub.completions, order=10)
         # The public pages show places left: a sign-up changes them.
         registry.add_public_content(Programme, ProgrammeText, Cohort, Material, Enrolment)
+        registry.add_page_component(
+            "books",
+            "learning/component.html",
+            selectors.book_club_reading_list,
+            label=_("The book club's reading list"),
+        )
 
         registry.add_personal_data(
             "learning",

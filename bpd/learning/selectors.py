@@ -61,6 +61,21 @@ def text_for(programme, language=None) -> Text:
     return Text(programme.description, programme.language, True)
 
 
+def book_club_reading_list(request, language):
+    """A page's `[[component:books]]`: the books of the first published book club (as the
+    learning page orders programmes), two queries. None (nothing shown) without a book
+    club or while its list is empty."""
+    programme = published().filter(kind=Programme.Kind.BOOK_CLUB).order_by("title", "pk").first()
+    if programme is None:
+        return None
+    books = list(
+        Material.objects.filter(programme=programme, kind=Material.Kind.BOOK).order_by(
+            "position", "pk"
+        )
+    )
+    return {"programme": programme, "books": books} if books else None
+
+
 def materials(programme):
     return list(
         Material.objects.filter(programme=programme)

@@ -26,5 +26,8 @@ class NewsConfig(AppConfig):
         )
         registry.add_menu_link("feed", _("Black Python Devs news"), "news:feed", order=10)
         registry.add_home_section("news/home_section.html", selectors.home_section, order=10)
+        registry.add_page_component(
+            "news", "news/component.html", selectors.latest_posts, label=_("Latest news")
+        )
         registry.add_sitemap_section(selectors.sitemap, order=20)
         registry.add_scheduled_content(selectors.next_scheduled)

@@ -10,11 +10,19 @@ from bpd.website.documents import sitemap_entries
 from bpd.website.registry import Alternate, SitemapEntry
 
 HOME_POSTS = 3
+COMPONENT_POSTS = 10
 
 
 def home_section(request, language):
     """The home page's "Latest news": the newest posts, the reader's language first."""
     posts = list(Post.objects.for_reader(language)[:HOME_POSTS])
+    return {"posts": posts} if posts else None
+
+
+def latest_posts(request, language):
+    """A page's `[[component:news]]`: the newest posts as the news index lists them (the
+    reader's language first), one query; None (nothing shown) while there is none."""
+    posts = list(Post.objects.for_reader(language)[:COMPONENT_POSTS])
     return {"posts": posts} if posts else None
 
 

@@ -32,6 +32,12 @@ def _register_public_and_members():
     # texts rebuilds them, and so does an offer's start or end (nobody saves anything then).
     registry.add_public_content(Partner, PartnerText, Offer, OfferText)
     registry.add_scheduled_content(selectors.next_change)
+    registry.add_page_component(
+        "partners",
+        "partners/public/component.html",
+        selectors.page_component,
+        label=_("Partners and their offers"),
+    )
     registry.add_personal_data(
         "partner_offers",
         collect=personal_data.collect,

@@ -7,7 +7,7 @@ for the whole list, never per row."""
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -129,6 +129,19 @@ def _partners_with_offers(partners, now=None):
 def public_partners(now=None) -> list[ShownPartner]:
     """Active partners, each with its text and live offers: three queries."""
     return _partners_with_offers(Partner.objects.active(), now)
+
+
+def page_component(request, language, now=None):
+    """A page's `[[component:partners]]`: active partners with a live offer (every live
+    offer shows on the public Partners page), each with those offers in `live`; two
+    queries. None (nothing shown) while no partner has one."""
+    live = Offer.objects.live(now)
+    partners = list(
+        Partner.objects.active()
+        .filter(Exists(live.filter(partner=OuterRef("pk"))))
+        .prefetch_related(Prefetch("offers", queryset=live.order_by("title", "pk"), to_attr="live"))
+    )
+    return {"partners": partners} if partners else None
 
 
 def partner_page(slug, viewer, now=None) -> ShownPartner | None:
