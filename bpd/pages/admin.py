@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
 from bpd.pages.models import Page, TeamMember, TeamMemberTranslation
+from bpd.website import registry
 from bpd.website.document_admin import PreviewAdminMixin, RevisionCompareAdminMixin
 from bpd.website.forms import URL_FIELD_OVERRIDES
 
@@ -20,6 +21,20 @@ class PageAdmin(PreviewAdminMixin, RevisionCompareAdminMixin, VersionAdmin):
         (None, {"fields": ["description", "body", "body_format", "needs_review"]}),
         (_("As published"), {"classes": ["collapse"], "fields": ["rendered", "source_path"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "body":
+            # The live lists the apps offer (docs/content.md, "Live lists inside a page").
+            markers = ", ".join(
+                f"[[component:{component.name}]] ({component.label})"
+                for component in registry.page_components()
+            )
+            field.help_text = _(
+                "A paragraph holding nothing but one of these markers shows that live list "
+                "there: %(markers)s."
+            ) % {"markers": markers}
+        return field
 
     @admin.display(description=_("address"))
     def url(self, page):

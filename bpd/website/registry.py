@@ -301,6 +301,11 @@ def page_component_names() -> list[str]:
     return sorted(_page_components)
 
 
+def page_components() -> list[PageComponent]:
+    """Every registered page component, by name (the admin lists them for editors)."""
+    return [_page_components[name] for name in sorted(_page_components)]
+
+
 # --- The sitemap --------------------------------------------------------------------
 
 

@@ -246,3 +246,13 @@ def test_a_change_to_a_listed_thing_shows_on_a_cached_page(client, change):
     change()
 
     assert "Fresh thing" in client.get("/lists/").text
+
+
+def test_the_page_form_names_the_markers_editors_may_use(client):
+    client.force_login(get_user_model().objects.create_superuser("editor@example.com", "pw"))
+
+    html = client.get("/admin/pages/page/add/").text
+
+    for name in ("news", "conferences", "books", "partners"):
+        assert f"[[component:{name}]]" in html
+    assert "[[component:news]] (Latest news)" in html
