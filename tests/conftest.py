@@ -2,7 +2,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from bpd.content_import.importer import import_tree
+from bpd.content_import.runs import import_tree
 from bpd.pages.services import load_team
 from bpd.website.services import load_site_settings
 

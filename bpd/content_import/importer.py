@@ -58,6 +58,12 @@ class Item:
     redirect_to: str | None = None
 
     @property
+    def meta_redirects(self):
+        """Old addresses the file names itself (jekyll-redirect-from's redirect_from)."""
+        value = self.meta.get("redirect_from") or []
+        return [value] if isinstance(value, str) else [str(old) for old in value]
+
+    @property
     def is_html(self):
         return self.fields.get("body_format") == "html"
 
@@ -110,10 +116,18 @@ class Report:
             lines += [f"  {line}" for line in self.data]
         if self.changes:
             lines.append(f"{len(self.changes)} changes made while carrying content over:")
-            lines += [f"  {note}" for note in self.changes]
+            lines += [f"  {note}" for note in _in_order(self.changes)]
         lines.append(f"{len(self.warnings)} warnings (not carried over, or needs you):")
-        lines += [f"  {note}" for note in self.warnings]
+        lines += [f"  {note}" for note in _in_order(self.warnings)]
         return "\n".join(lines)
+
+
+def _in_order(notes):
+    """Notes grouped by file (in the order files were read), by line within a file."""
+    first = {}
+    for index, note in enumerate(notes):
+        first.setdefault(note.source, index)
+    return sorted(notes, key=lambda note: (first[note.source], note.line))
 
 
 def max_file_bytes():
@@ -266,7 +280,8 @@ def parse_file(path, root, report, config=None):
     if raw is None:
         report.skipped.append((source, "no front matter"))
         return None
-    body_line = raw.count("\n") + 3 if raw else 3
+    # "---", the front matter's lines, "---": the body starts on the line after.
+    body_line = raw.count("\n") + 4 if raw else 3
     try:
         meta = yaml.safe_load(raw) or {}
     except yaml.YAMLError as error:

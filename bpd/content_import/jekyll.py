@@ -147,7 +147,9 @@ def read_config(root):
         if isinstance(entry, dict) and (entry.get("url") or entry.get("link")):
             url = str(entry.get("url") or entry.get("link"))
             text_ = str(entry.get("text") or entry.get("title") or entry.get("name") or url)
-            config.navigation.append(MenuEntry(text_, url, _line_of(text, f"url: {url}")))
+            found = re.search(rf"""^\s*-?\s*(?:url|link)\s*:\s*["']?{re.escape(url)}["']?\s*$""", text, re.M)
+            line = text.count("\n", 0, found.start()) + 1 if found else 1
+            config.navigation.append(MenuEntry(text_, url, line))
     config.exclude = [str(item) for item in data.get("exclude") or []]
     return config
 

@@ -35,7 +35,7 @@ class ImportedObject(models.Model):
         CREATED = "created", _("created")
         UPDATED = "updated", _("updated")
 
-    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="objects")
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="entries")
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.CharField(max_length=64)
     action = models.CharField(max_length=10, choices=Action.choices)

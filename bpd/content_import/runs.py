@@ -167,13 +167,13 @@ class Writer:
             for name in PAGE_STRUCTURE:
                 if name not in item.explicit and not (name == "in_menu" and "menu" in item.explicit):
                     fields[name] = getattr(existing, name)
-            if existing.layout != fields["layout"] and "layout" not in item.explicit:
-                fields["layout"] = existing.layout
+            # A Jekyll layout names one of the old site's templates, not a platform layout:
+            # an existing page keeps its own (the team roster, the home page).
+            fields["layout"] = existing.layout
             if not _has_text(fields["body"], fields["title"]) and _has_text(
                 existing.body, existing.title
             ):
-                fields["body"] = existing.body
-                fields["body_format"] = existing.body_format
+                fields = {}  # the platform's page stays exactly as it is
                 self.report.warn(
                     item.source, item.body_line,
                     f"kept the platform's text of {url}: after the old site's templates were "
@@ -254,12 +254,13 @@ class Writer:
             self.report.unchanged.append(item.source)
 
     def redirect_all(self, item, target, also=()):
-        for old in [*item.old_urls, *also]:
+        olds = [*item.old_urls, *also] if self.config.present else [*also, *item.meta_redirects]
+        for old in olds:
             old = "/" + old.lstrip("/")
-            if old == target or old in self.targets:
+            if old.rstrip("/") == target.rstrip("/") or old in self.targets:
                 continue
             self.targets[old] = target
-            if _answers_itself(old):
+            if _answers_itself(old) or redirects.target_for(old) == target:
                 continue
             try:
                 _redirect, created = redirects.add_redirect(
@@ -295,7 +296,14 @@ class Writer:
                                      f"menu entry {entry.text!r} ({entry.url}) leads to no page",
                                      "Fix the address or add the page.")  # fmt: skip
                 continue
+            if page.path == "":
+                self.report.change("_config.yml", entry.line,
+                                   f"menu entry {entry.text!r}: the platform's logo leads home")  # fmt: skip
+                continue
             if page.in_menu is not None:
+                self.report.change("_config.yml", entry.line,
+                                   f"menu entry {entry.text!r}: {target} is already in the menu "
+                                   f"(position {page.in_menu}), kept there")  # fmt: skip
                 continue
             highest = Page.objects.filter(language=language).aggregate(m=Max("in_menu"))["m"]
             before = _snapshot(page, "page")
@@ -371,7 +379,7 @@ def revert(run_id):
         )
     lines = []
     with transaction.atomic():
-        for entry in run.objects.order_by("-pk").select_related("content_type"):
+        for entry in run.entries.order_by("-pk").select_related("content_type"):
             model = entry.content_type.model_class()
             instance = model.objects.filter(pk=entry.object_id).first()
             if instance is None:

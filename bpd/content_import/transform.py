@@ -68,7 +68,7 @@ class Note:
 
     def __str__(self):
         hint = f" {self.hint}" if self.hint else ""
-        return f"{self.source}:{self.line}: {self.message}.{hint}"
+        return f"{self.source}:{self.line}: {self.message.rstrip('.')}.{hint}"
 
 
 class Text:

@@ -74,7 +74,7 @@ def phone(browser, live_site):
 @pytest.fixture
 def live_site(live_server, transactional_db):
     """The live server with the site's real content loaded."""
-    from bpd.content_import.importer import import_tree
+    from bpd.content_import.runs import import_tree
     from bpd.pages.services import load_team
     from bpd.website.services import load_site_settings
 

@@ -106,7 +106,7 @@ def check_axe(axe, page, url, role, width, problems):
 @pytest.fixture
 def world(live_server, transactional_db):
     """The access matrix's world, with the site's real content pages beside its own."""
-    from bpd.content_import.importer import import_tree
+    from bpd.content_import.runs import import_tree
     from bpd.pages.services import load_team
     from bpd.website.services import load_site_settings
 
