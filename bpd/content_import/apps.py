@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ContentImportConfig(AppConfig):
@@ -9,3 +10,4 @@ class ContentImportConfig(AppConfig):
     """
 
     name = "bpd.content_import"
+    verbose_name = _("Content import")

@@ -89,7 +89,9 @@ class Assets:
         if url in self.cache:
             return self.cache[url]
         if self.fetcher is None:
-            raise AssetProblem("external images are not downloaded unless --fetch-external is given")
+            raise AssetProblem(
+                "external images are not downloaded unless --fetch-external is given"
+            )
         data, content_type = self.fetcher.get(url)
         if not content_type.startswith("image/") or content_type == "image/svg+xml":
             raise AssetProblem(f"{url} is not an image we import ({content_type or 'no type'})")

@@ -115,4 +115,3 @@ def import_data(root: Path, report, *, run=None, book_club=None, record=None):
         source = path.relative_to(root).as_posix()
         reason = ELSEWHERE.get(path.name, "the platform has no list for it")
         report.change(source, 1, f"folder not imported: {reason}")
-

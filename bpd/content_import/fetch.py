@@ -32,7 +32,9 @@ class Fetcher:
             raise AssetProblem(f"{url} answered {error.code}; kept as a link") from None
         except (urllib.error.URLError, TimeoutError, OSError) as error:
             reason = getattr(error, "reason", error)
-            raise AssetProblem(f"{url} could not be downloaded ({reason}); kept as a link") from None
+            raise AssetProblem(
+                f"{url} could not be downloaded ({reason}); kept as a link"
+            ) from None
         if len(data) > self.max_bytes:
             raise AssetProblem(
                 f"{url} is larger than {self.max_bytes // (1024 * 1024)} MB; kept as a link"

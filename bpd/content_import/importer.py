@@ -256,7 +256,9 @@ def _jekyll_url(meta, parts, stem, kind, collection, config, when):
                              collection="posts", date=when, categories=categories)  # fmt: skip
     if collection is not None:
         inner = "/".join([*parts[1:-1], stem])
-        template = str(meta.get("permalink") or collection.permalink or "/:collection/:path:output_ext")
+        template = str(
+            meta.get("permalink") or collection.permalink or "/:collection/:path:output_ext"
+        )
         url = jekyll.expand(template, path=inner, title=stem, output_ext=output_ext,
                             collection=collection.name)  # fmt: skip
         return re.sub(r"/index(?:\.html)?/?$", "/", url)
@@ -272,7 +274,9 @@ def _jekyll_url(meta, parts, stem, kind, collection, config, when):
 
 def parse_file(path, root, report, config=None):
     """One file to an Item, or None when it is not content. Raises ValueError on a problem."""
-    config = config or jekyll.SiteConfig(collections={"_posts": jekyll.Collection("posts", True, None)})
+    config = config or jekyll.SiteConfig(
+        collections={"_posts": jekyll.Collection("posts", True, None)}
+    )
     relative = path.relative_to(root)
     source = relative.as_posix()
     parts = relative.parts
@@ -367,8 +371,12 @@ def parse_file(path, root, report, config=None):
         raise ValueError(f"the address {page_path!r} has characters a page address cannot use")
     key = meta.get("translation_key") or meta.get("ref") or page_path.strip("/") or "home"
     menu = meta.get("menu")
-    if menu is not None and (not isinstance(menu, int) or isinstance(menu, bool) or not 0 <= menu <= 1000):
-        raise ValueError("menu must be a whole number from 0 to 1000 (the position in the main menu)")
+    if menu is not None and (
+        not isinstance(menu, int) or isinstance(menu, bool) or not 0 <= menu <= 1000
+    ):
+        raise ValueError(
+            "menu must be a whole number from 0 to 1000 (the position in the main menu)"
+        )
     return Item(
         kind="page",
         source=source,

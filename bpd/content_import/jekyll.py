@@ -147,7 +147,9 @@ def read_config(root):
         if isinstance(entry, dict) and (entry.get("url") or entry.get("link")):
             url = str(entry.get("url") or entry.get("link"))
             text_ = str(entry.get("text") or entry.get("title") or entry.get("name") or url)
-            found = re.search(rf"""^\s*-?\s*(?:url|link)\s*:\s*["']?{re.escape(url)}["']?\s*$""", text, re.M)
+            found = re.search(
+                rf"""^\s*-?\s*(?:url|link)\s*:\s*["']?{re.escape(url)}["']?\s*$""", text, re.M
+            )
             line = text.count("\n", 0, found.start()) + 1 if found else 1
             config.navigation.append(MenuEntry(text_, url, line))
     config.exclude = [str(item) for item in data.get("exclude") or []]
@@ -183,9 +185,7 @@ def expand(template, *, path, title, output_ext, collection="", date=None, categ
             minute=f"{date:%M}",
             second=f"{date:%S}",
         )
-    url = re.sub(
-        r":([a-z_]+)", lambda match: values.get(match.group(1), match.group(0)), template
-    )
+    url = re.sub(r":([a-z_]+)", lambda match: values.get(match.group(1), match.group(0)), template)
     url = _clean("/" + url.lstrip("/"))
     return url
 

@@ -29,7 +29,7 @@ class ImportRun(models.Model):
 
 
 class ImportedObject(models.Model):
-    """A record an import run created or changed; `version_before` restores a change."""
+    """A record an import run created or changed; `before` restores a change."""
 
     class Action(models.TextChoices):
         CREATED = "created", _("created")
@@ -45,6 +45,9 @@ class ImportedObject(models.Model):
 
     class Meta:
         ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.action} {self.label}"
 
 
 class ImportedFile(models.Model):

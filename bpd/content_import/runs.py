@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from bpd.content_import import data as site_data
-from bpd.content_import.assets import Assets, AssetProblem
+from bpd.content_import.assets import AssetProblem, Assets
 from bpd.content_import.fetch import Fetcher
-from bpd.content_import.importer import Report, read_tree
+from bpd.content_import.importer import read_tree
 from bpd.content_import.models import ImportedFile, ImportedObject, ImportRun
 from bpd.content_import.transform import BodyConverter, _normal
 from bpd.news.models import Post, Tag
@@ -57,8 +57,10 @@ def _snapshot(instance, kind):
     values = {}
     for name in SNAPSHOT[kind]:
         value = getattr(instance, name)
-        values[name] = value.isoformat() if hasattr(value, "isoformat") else (
-            value.name if hasattr(value, "name") and not isinstance(value, str) else value
+        values[name] = (
+            value.isoformat()
+            if hasattr(value, "isoformat")
+            else (value.name if hasattr(value, "name") and not isinstance(value, str) else value)
         )
     if kind == "post":
         values["tags"] = sorted(instance.tags.values_list("pk", flat=True))
@@ -165,7 +167,9 @@ class Writer:
         fields["body"] = self.convert(item)
         if existing is not None and not self.options.replace_structure:
             for name in PAGE_STRUCTURE:
-                if name not in item.explicit and not (name == "in_menu" and "menu" in item.explicit):
+                if name not in item.explicit and not (
+                    name == "in_menu" and "menu" in item.explicit
+                ):
                     fields[name] = getattr(existing, name)
             # A Jekyll layout names one of the old site's templates, not a platform layout:
             # an existing page keeps its own (the team roster, the home page).
@@ -263,7 +267,7 @@ class Writer:
             if _answers_itself(old) or redirects.target_for(old) == target:
                 continue
             try:
-                _redirect, created = redirects.add_redirect(
+                _redirect, _created = redirects.add_redirect(
                     old, target, source=self.run.redirect_source if self.run else "import"
                 )
             except ValueError as error:
@@ -341,7 +345,10 @@ def import_tree(root, *, dry_run=False, **options):
             writer = Writer(root, opts, report, config)
             writer.run = run
             writer.assets = Assets(
-                root, dry_run=dry_run, run=run, fetcher=opts.fetcher if opts.fetch_external else None
+                root,
+                dry_run=dry_run,
+                run=run,
+                fetcher=opts.fetcher if opts.fetch_external else None,
             )
             for item in items:
                 if item.kind == "page":

@@ -173,7 +173,7 @@ class BodyConverter:
 
         def output(match, line):
             expression = match.group(1).strip()
-            name, _sep, filters = expression.partition("|")
+            name, _sep, _filters = expression.partition("|")
             name = name.strip()
             scope, _dot, key = name.partition(".")
             source = {"page": meta, "site": site}.get(scope)
@@ -327,11 +327,15 @@ class BodyConverter:
             text.sub(
                 re.compile(re.escape(heading.group(0))),
                 lambda match, line: (
-                    self.note(line, "dropped the heading that repeats the page title", level="info")
-                    or ""
-                )
-                if match.start() == start
-                else None,
+                    (
+                        self.note(
+                            line, "dropped the heading that repeats the page title", level="info"
+                        )
+                        or ""
+                    )
+                    if match.start() == start
+                    else None
+                ),
             )
 
         def demote_md(match, line):
@@ -360,7 +364,9 @@ class BodyConverter:
 
         text.sub(
             re.compile(r"<script\b.*?</script\s*>|<script\b[^>]*/>", re.S | re.I),
-            removed("a script", "Scripts do not run in the platform's pages (its security policy)."),
+            removed(
+                "a script", "Scripts do not run in the platform's pages (its security policy)."
+            ),
             skip_code=True,
         )
         text.sub(
@@ -400,7 +406,7 @@ class BodyConverter:
         tag = match.group(0)
         action = _attribute(tag, "action")
         label = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", tag)).strip()
-        button = _attribute(tag, "value") if not label else label
+        button = label if label else _attribute(tag, "value")
         if action and _is_external(action):
             text = button or "Open the form"
             self.note(
@@ -450,7 +456,9 @@ class BodyConverter:
         )
         if not src:
             return ""
-        return f'<a href="{escape(src)}">{escape(title or f"Open the embedded content ({host})")}</a>'
+        return (
+            f'<a href="{escape(src)}">{escape(title or f"Open the embedded content ({host})")}</a>'
+        )
 
     def _media(self, match, line):
         src = _attribute(match.group(0), "src") or _attribute(match.group(0), "data") or ""
