@@ -72,3 +72,47 @@ class SocialLink(models.Model):
 
     def __str__(self):
         return self.label or self.get_network_display()
+
+
+class Redirect(models.Model):
+    """A permanent redirect from an address of the old site to its new place, answered
+    only where no page exists (docs/redirects.md). Written through `website.redirects`,
+    which stores both paths normalised and never chained."""
+
+    old_path = models.CharField(
+        _("old address"),
+        max_length=500,
+        unique=True,
+        help_text=_("A path on this site as the old site had it, such as /about.html."),
+    )
+    new_path = models.CharField(
+        _("new address"),
+        max_length=500,
+        help_text=_("The path readers are sent to, such as /about/. Never another site."),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=100,
+        blank=True,
+        db_index=True,
+        help_text=_("Who added it, such as “admin” or “import run 12”."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_path"]
+        verbose_name = _("redirect")
+        verbose_name_plural = _("redirects")
+        constraints = [
+            # A last guard for rows written past the service: both paths stay on this site.
+            models.CheckConstraint(
+                condition=models.Q(old_path__startswith="/"), name="redirect_old_path_local"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(new_path__startswith="/") & ~models.Q(new_path__startswith="//"),
+                name="redirect_new_path_local",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.old_path} → {self.new_path}"
