@@ -177,6 +177,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "reversion.middleware.RevisionMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so it sees a 404 before CommonMiddleware adds a slash (docs/redirects.md).
+    "bpd.website.middleware.RedirectFallbackMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
