@@ -23,6 +23,7 @@ from bpd.members.models import Connection, Skill
 from bpd.members.roles import Role
 from bpd.members.visibility import Visibility
 from bpd.website.models import SiteSettings, SocialLink
+from bpd.website.redirects import add_redirect
 from tests.factories import (
     CityFactory,
     PageFactory,
@@ -162,6 +163,8 @@ def _site(world):
     # The site's settings row is otherwise created by the first page that reads it.
     SiteSettings.objects.create()
     SocialLink.objects.create(network="github", url="https://github.com/BlackPythonDevs")
+    # An old address, so the admin's redirect pages open a real row.
+    add_redirect("/matrix-old.html", "/news/", source="world")
     TeamMemberFactory()
     # Listed in the public expertise directory, and takes messages through the site.
     expert = ProfileFactory(
