@@ -126,7 +126,9 @@ def add_redirect(old_path, new_path, *, source=""):
     `old_path`. Returns (redirect, created). If `new_path` is itself redirected, the new
     redirect goes to its final target; redirects that pointed at `old_path` are moved
     to that target too. Raises ValueError (RedirectError) for a path that is not local,
-    a redirect to itself, or one that would make a loop."""
+    a redirect to itself, one that would make a loop, or a source over 100 characters."""
+    if len(source) > Redirect._meta.get_field("source").max_length:
+        raise RedirectError("source", _("The source is too long."))
     with transaction.atomic():
         old, final = check_redirect(old_path, new_path)
         redirect, created = Redirect.objects.update_or_create(

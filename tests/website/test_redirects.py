@@ -319,6 +319,11 @@ def test_new_path_with_a_query_is_refused():
         add_redirect("/about.html", "/about/?x=1")
 
 
+def test_source_longer_than_its_field_is_refused():
+    with pytest.raises(ValueError, match="source is too long"):
+        add_redirect("/about.html", "/about/", source="x" * 101)
+
+
 def test_old_path_must_be_a_path():
     with pytest.raises(ValueError, match="start with"):
         add_redirect("about.html", "/about/")
