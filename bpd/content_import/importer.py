@@ -56,6 +56,12 @@ class Item:
     old_urls: list = field(default_factory=list)
     explicit: set = field(default_factory=set)  # structure the file sets itself
     redirect_to: str | None = None
+    front_matter: str = ""
+
+    def line_of(self, key):
+        """The file line of front matter `key` (1, the opening ---, when it is not there)."""
+        match = re.search(rf"^{re.escape(key)}\s*:", self.front_matter, re.M)
+        return self.front_matter.count("\n", 0, match.start()) + 2 if match else 1
 
     @property
     def meta_redirects(self):
@@ -353,6 +359,7 @@ def parse_file(path, root, report, config=None):
             image=image,
             old_urls=[*jekyll.old_urls(old), *map(str, redirect_from)],
             explicit=explicit,
+            front_matter=raw,
         )
 
     old = _jekyll_url(meta, parts, path.stem, kind, collection, config, None)
@@ -395,6 +402,7 @@ def parse_file(path, root, report, config=None):
         old_urls=[*jekyll.old_urls(old), *map(str, redirect_from)],
         explicit=explicit,
         redirect_to=str(redirect_to) if redirect_to else None,
+        front_matter=raw,
     )
 
 

@@ -23,7 +23,7 @@ from django.utils.text import slugify
 from bpd.content_import import data as site_data
 from bpd.content_import.assets import AssetProblem, Assets
 from bpd.content_import.fetch import Fetcher
-from bpd.content_import.importer import read_tree
+from bpd.content_import.importer import IMAGE_KEYS, read_tree
 from bpd.content_import.models import ImportedFile, ImportedObject, ImportRun
 from bpd.content_import.transform import BodyConverter, _normal
 from bpd.news.models import Post, Tag
@@ -149,7 +149,7 @@ class Writer:
                 target = twin.get_absolute_url()
                 self.redirect_all(item, target, also=[url])
                 self.report.warn(
-                    item.source, 1,
+                    item.source, item.line_of("title"),
                     f"duplicates the platform's page {target} ({twin.title!r}); "
                     f"{url} now redirects there instead of being a second copy",
                     "If its text differs, merge it into that page in the admin.",
@@ -158,7 +158,7 @@ class Writer:
         platform = _platform_view(url)
         if platform:
             self.report.warn(
-                item.source, 1,
+                item.source, item.line_of("permalink"),
                 f"{url} is the platform's own page ({platform}); readers see that page, "
                 "and this file's text is kept in the admin only",
                 "Copy any text worth keeping into the platform's page or another page.",
@@ -205,10 +205,11 @@ class Writer:
         if not item.image:
             return None
         reference = item.image.replace("{{ site.baseurl }}", "").strip()
+        line = next((item.line_of(key) for key in IMAGE_KEYS if item.meta.get(key)), 1)
         external = reference.startswith(("http://", "https://", "//"))
         if external and not self.options.fetch_external:
             self.report.warn(
-                item.source, 1,
+                item.source, line,
                 f"the featured image {reference} is on another site and was not downloaded",
                 "Run with --fetch-external to download it, or upload it in the admin.",
             )  # fmt: skip
@@ -216,7 +217,7 @@ class Writer:
         try:
             name, content, digest = self.assets.open_for_post(reference, external=external)
         except AssetProblem as problem:
-            self.report.warn(item.source, 1, f"featured image not imported: {problem}",
+            self.report.warn(item.source, line, f"featured image not imported: {problem}",
                              "Add the file and import again, or upload it in the admin.")  # fmt: skip
             return None
         stem = f"{slugify(Path(name).stem)[:40]}-{digest[:12]}"

@@ -405,10 +405,14 @@ class BodyConverter:
     def _form(self, match, line):
         tag = match.group(0)
         action = _attribute(tag, "action")
-        label = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", tag)).strip()
-        button = label if label else _attribute(tag, "value")
+        button = re.search(r"<button\b[^>]*>(.*?)</button\s*>", tag, re.S | re.I)
+        submit = re.search(r"<input\b[^>]*\btype\s*=\s*[\"']?(?:submit|image)[^>]*>", tag, re.I)
+        if button:
+            button = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", button.group(1))).strip()
+        elif submit:
+            button = _attribute(submit.group(0), "value") or _attribute(submit.group(0), "alt")
         if action and _is_external(action):
-            text = button or "Open the form"
+            text = button or f"Open the form ({urlsplit(action).hostname})"
             self.note(
                 line,
                 f"replaced a form (to {urlsplit(action).hostname}) by a link to it",

@@ -135,8 +135,8 @@ def test_every_loss_is_reported_with_its_file_and_line(imported):
         ("community.md", line_of("community.md", "site.data.cities"), "loop over site.data.cities"),
         ("community.md", line_of("community.md", "{% if"), "{% if site.show_map %}"),
         ("index.html", line_of("index.html", "hero.html"), "include hero.html"),
-        ("coc.md", 1, "duplicates the platform's page /code-of-conduct/"),
-        ("_posts/2024-01-12-sponsoring-pytexas.md", 1, "featured image https://images.example.org"),
+        ("coc.md", 2, "duplicates the platform's page /code-of-conduct/"),
+        ("_posts/2024-01-12-sponsoring-pytexas.md", 4, "featured image https://images.example.org"),
         ("_articles/ha/index.html", line_of("_articles/ha/index.html", "<h1>"),
          "kept the platform's text of /ha/"),
     ]  # fmt: skip
@@ -345,3 +345,13 @@ def test_external_images_are_downloaded_when_asked(platform, tmp_path, image_ser
     assert has_note(report, "photos.md", 6, "answered 404; kept as a link")
     assert f'href="{image_server}/missing.png"' in photos.body_html
     assert Post.objects.get(slug="cover").image
+
+
+def test_a_donate_form_and_an_embed_from_another_host_become_links(imported):
+    support = Page.objects.get(language="en", path="support/").body_html
+
+    assert '<a href="https://www.paypal.com/donate" rel="noopener">Donate</a>' in support
+    assert 'href="https://www.canva.com/design/DAF123/view?embed"' in support
+    assert "Our year in pictures" in support
+    assert "<form" not in support
+    assert "<iframe" not in support
