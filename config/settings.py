@@ -271,6 +271,8 @@ else:
         # Tests run tasks at once, in the test's process (BPD_TASKS_IMMEDIATE=0 turns it off).
         "immediate": env_bool("BPD_TASKS_IMMEDIATE", TESTING),
     }
+# Content import (bpd.content_import): the largest page or post file read, in KB.
+IMPORT_MAX_FILE_KB = int(os.environ.get("BPD_IMPORT_MAX_FILE_KB", "1024"))
 # Insights (bpd.insights): the smallest group of members a published figure may describe.
 # Public pages use BPD_INSIGHTS_MIN_GROUP (default 10); the staff page may use a smaller one,
 # never below 5. Settings fail early rather than publish smaller groups.
