@@ -273,6 +273,8 @@ else:
     }
 # Content import (bpd.content_import): the largest page or post file read, in KB.
 IMPORT_MAX_FILE_KB = int(os.environ.get("BPD_IMPORT_MAX_FILE_KB", "1024"))
+if not 1 <= IMPORT_MAX_FILE_KB <= 100 * 1024:
+    raise ImproperlyConfigured("BPD_IMPORT_MAX_FILE_KB must be between 1 and 102400.")
 # Insights (bpd.insights): the smallest group of members a published figure may describe.
 # Public pages use BPD_INSIGHTS_MIN_GROUP (default 10); the staff page may use a smaller one,
 # never below 5. Settings fail early rather than publish smaller groups.
