@@ -17,6 +17,7 @@ from bpd.audit import services as audit
 from bpd.audit.verbs import Verb
 from bpd.background.models import OutgoingEmail
 from bpd.conferences.models import Conference
+from bpd.content_import.models import ImportedFile, ImportRun
 from bpd.fund import models as fund
 from bpd.members import services as members
 from bpd.members.models import Connection, Skill
@@ -165,6 +166,10 @@ def _site(world):
     SocialLink.objects.create(network="github", url="https://github.com/BlackPythonDevs")
     # An old address, so the admin's redirect pages open a real row.
     add_redirect("/matrix-old.html", "/news/", source="world")
+    # An import run and a file it stored, for the admin's content-import pages.
+    run = ImportRun.objects.create(source="/tmp/site", summary="1 created", report="1 created")
+    ImportedFile.objects.create(source="/assets/x.png", digest="0" * 64, file="imported/x.webp",
+                                width=10, height=10, run=run)  # fmt: skip
     TeamMemberFactory()
     # Listed in the public expertise directory, and takes messages through the site.
     expert = ProfileFactory(

@@ -23,6 +23,7 @@ def page_form(**overrides):
         "in_menu": "",
         "description": "",
         "body": "Be kind.",
+        "body_format": "markdown",
     }
     data.update(overrides)
     return data
