@@ -265,7 +265,17 @@ class Writer:
             if old.rstrip("/") == target.rstrip("/") or old in self.targets:
                 continue
             self.targets[old] = target
-            if _answers_itself(old) or redirects.target_for(old) == target:
+            if _answers_itself(old):
+                continue
+            current = redirects.target_for(old)
+            if current == target:
+                continue
+            if current is not None:
+                self.report.warn(
+                    item.source, 1,
+                    f"{old} already redirects to {current}; left as it is (not to {target})",
+                    "Change it in the admin (Website → Redirects) if the import is right.",
+                )  # fmt: skip
                 continue
             try:
                 _redirect, _created = redirects.add_redirect(

@@ -41,6 +41,7 @@ class Document(models.Model):
         blank=True,
         help_text=_("One or two sentences, shown in search results and link previews."),
     )
+
     class BodyFormat(models.TextChoices):
         MARKDOWN = "markdown", _("Markdown")
         HTML = "html", _("HTML")
@@ -51,7 +52,9 @@ class Document(models.Model):
         max_length=10,
         choices=BodyFormat.choices,
         default=BodyFormat.MARKDOWN,
-        help_text=_("HTML bodies (imported from .html files) are only sanitised, not read as Markdown."),
+        help_text=_(
+            "HTML bodies (imported from .html files) are only sanitised, not read as Markdown."
+        ),
     )
     body_html = models.TextField(editable=False, blank=True)
     needs_review = models.BooleanField(
