@@ -355,3 +355,15 @@ def test_a_donate_form_and_an_embed_from_another_host_become_links(imported):
     assert "Our year in pictures" in support
     assert "<form" not in support
     assert "<iframe" not in support
+
+
+def test_a_redirect_someone_made_is_left_alone_and_survives_a_revert(platform, site):
+    from bpd.website.redirects import add_redirect, target_for
+
+    add_redirect("/about.html", "/initiatives/", source="admin")
+
+    report = import_tree(site)
+    revert(report.run)
+
+    assert has_note(report, "about.md", 1, "/about.html already redirects to /initiatives/")
+    assert target_for("/about.html") == "/initiatives/"
