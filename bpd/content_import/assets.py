@@ -88,13 +88,7 @@ class Assets:
         """An image from another site, downloaded (only when a fetcher is given)."""
         if url in self.cache:
             return self.cache[url]
-        if self.fetcher is None:
-            raise AssetProblem(
-                "external images are not downloaded unless --fetch-external is given"
-            )
-        data, content_type = self.fetcher.get(url)
-        if not content_type.startswith("image/") or content_type == "image/svg+xml":
-            raise AssetProblem(f"{url} is not an image we import ({content_type or 'no type'})")
+        data, _content_type = self._download(url)
         stored = self._store(url, data, is_image=True)
         self.cache[url] = stored
         return stored
@@ -131,16 +125,21 @@ class Assets:
             self.created.append(record)
         return Stored(url, width, height)
 
+    def _download(self, url):
+        """(bytes, content type) of an image on another site, or raise AssetProblem."""
+        if self.fetcher is None:
+            raise AssetProblem(
+                "external images are not downloaded unless --fetch-external is given"
+            )
+        data, content_type = self.fetcher.get(url)
+        if not content_type.startswith("image/") or content_type == "image/svg+xml":
+            raise AssetProblem(f"{url} is not an image we import ({content_type or 'no type'})")
+        return data, content_type
+
     def open_for_post(self, reference, *, external):
         """(file name, bytes) of a post's featured image, for the post's own image field."""
         if external:
-            if self.fetcher is None:
-                raise AssetProblem(
-                    "external images are not downloaded unless --fetch-external is given"
-                )
-            data, content_type = self.fetcher.get(reference)
-            if not content_type.startswith("image/") or content_type == "image/svg+xml":
-                raise AssetProblem(f"{reference} is not an image we import")
+            data, content_type = self._download(reference)
             suffix = mimetypes.guess_extension(content_type) or ".img"
             name = (slugify(PurePosixPath(urlsplit(reference).path).stem) or "image") + suffix
         else:
