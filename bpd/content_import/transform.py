@@ -169,6 +169,7 @@ class BodyConverter:
         )
         self._loops(text, is_html)
         self._includes(text, is_html)
+        self._conditions_around_lists(text, is_html)
         self._captures(text)
 
         def output(match, line):
@@ -281,6 +282,31 @@ class BodyConverter:
             return ""
 
         text.sub(re.compile(r"\{%-?\s*include(?:_relative)?\s+([\w./-]+)[^%]*-?%\}"), replace)
+        self._hoist(text, is_html)
+
+    def _conditions_around_lists(self, text, is_html):
+        """`{% if list.size > 0 %}[list]{% else %}No items{% endif %}` is the list alone:
+        the platform's list shows its own empty state, so the else text must not stay."""
+        for opening, closing in (("if", "endif"), ("unless", "endunless")):
+            blocks = [
+                block
+                for block in self._blocks(text.text, opening, closing)
+                if re.search(r"\[\[component:[\w-]+\]\]", text.text[block[0] : block[1]])
+            ]
+
+            def replacement(head, line, last, blocks=blocks):
+                start = next(b[0] for b in blocks if b[2] is head)
+                end = next(b[1] for b in blocks if b[2] is head)
+                names = re.findall(r"\[\[component:([\w-]+)\]\]", text.text[start:end])
+                self.note(
+                    line,
+                    f"the condition around the live {', '.join(names)} list (lines {line}-{last}) "
+                    "was removed with its other branch; the list shows its own empty state",
+                    level="info",
+                )
+                return "".join(self.marker(name, is_html) for name in names)
+
+            self._replace_blocks(text, blocks, replacement)
         self._hoist(text, is_html)
 
     def _captures(self, text):

@@ -146,6 +146,7 @@ def test_every_loss_is_reported_with_its_file_and_line(imported):
         ("about.md", line_of("about.md", "youtube"), "www.youtube-nocookie.com"),
         ("blog/index.html", line_of("blog/index.html", "{% for"), "live news list"),
         ("conferences.md", line_of("conferences.md", "{% for"), "live conferences list"),
+        ("conferences.md", line_of("conferences.md", "{% if"), "condition around the live"),
         ("book-club.md", line_of("book-club.md", "{% for"), "live books list"),
         ("partners.html", line_of("partners.html", "{% for"), "live partners list"),
         ("about.md", line_of("about.md", "# About Us"), "repeats the page title"),
@@ -177,7 +178,9 @@ def test_data_lists_become_the_platforms_live_lists(imported, client):
     blog = client.get("/blog/").content.decode()
     assert "BPD at PyCon Nigeria 2024" in blog
     assert "[[component" not in blog
-    assert "PyCon Testland" in client.get("/conferences-we-love/").content.decode()
+    conferences = client.get("/conferences-we-love/").content.decode()
+    assert "PyCon Testland" in conferences
+    assert "No conferences" not in conferences  # the {% else %} of the list went with it
     assert "Fluent Python" in client.get("/book-club/").content.decode()
     assert "Test Training" in client.get("/our-partners/").content.decode()
     assert Material.objects.filter(title="Fluent Python", programme__slug="book-club").exists()
