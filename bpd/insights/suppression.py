@@ -7,16 +7,18 @@ levels. `publish(tree, rule)` decides, for every node, what may be shown:
 
 - `SHOWN`: the count rounded to the rule's base (5 in public, so 17 reads 15);
 - `SMALL`: a count from 1 to k - 1, shown as "fewer than k" (primary suppression);
-- `HIDDEN`: a count of k or more kept back so that a small one cannot be worked out
-  from the figures around it (secondary suppression);
+- `HIDDEN`: a count kept back so that a small one cannot be worked out from the
+  figures around it (secondary suppression): a count of k or more beside it, or, when
+  nothing that large is left to hide (every count in a branch is small), a small one;
 - `NONE`: nobody.
 
 Secondary suppression is chosen by attacking the table the way a reader could: every
 bound a reader can know (a shown count lies within its rounding interval, a small one
-between 1 and k - 1, a hidden one at k or more, a parent is the sum of its children) is
+between 1 and k - 1, a hidden one at 1 or more, a parent is the sum of its children) is
 propagated through the tree until nothing changes. While any small count is pinned to
 one value, the smallest shown count beside it is hidden too, or its parent when nothing
-beside it is left. The tests attack the published tables again, exhaustively, with the
+beside it is left; when no shown count is left above it either, its small parent (or,
+at the top, itself) is hidden. The tests attack the published tables again, exhaustively, with the
 rule itself known (tests/insights/test_suppression.py).
 """
 
@@ -114,6 +116,7 @@ def _primary(value, rule):
 
 def _protect(node, states):
     """Hide the smallest shown count beside `node`; with none left, its parent."""
+    start = node
     while node.parent is not None:
         siblings = [
             other for other in node.parent.children if other is not node and states[other] == SHOWN
@@ -126,7 +129,14 @@ def _protect(node, states):
             states[node.parent] = HIDDEN
             return
         node = node.parent
-    states[node] = HIDDEN if states[node] == SHOWN else states[node]
+    # Nothing shown is left to hide: every count from here to the top is small, and
+    # their sum pins one (four countries of 1 under a world of "fewer than 5" make 4).
+    # Keep back the pinned count's parent, or the pinned count itself at the top.
+    target = start.parent if start.parent is not None else start
+    if states[target] == SMALL:
+        states[target] = HIDDEN
+    elif states[start] == SMALL:
+        states[start] = HIDDEN
 
 
 def known_bounds(root, cells_or_states, rule):
@@ -141,7 +151,7 @@ def known_bounds(root, cells_or_states, rule):
         elif state == SMALL:
             bounds = (1, rule.k - 1)
         elif state == HIDDEN:
-            bounds = (rule.k, UNBOUNDED)
+            bounds = (1, UNBOUNDED)
         else:
             shown_low, shown_high = rule.interval(rule.rounded(node.value))
             bounds = (max(shown_low, rule.k), shown_high)
