@@ -53,7 +53,6 @@ class Assets:
         self.run = run
         self.fetcher = fetcher
         self.cache = {}
-        self.created = []
 
     def local_path(self, reference):
         """The file under the site's folder a local reference names, or raise AssetProblem."""
@@ -112,7 +111,7 @@ class Assets:
         if not self.dry_run:
             if not default_storage.exists(name):
                 default_storage.save(name, ContentFile(body))
-            record, _created = ImportedFile.objects.update_or_create(
+            ImportedFile.objects.update_or_create(
                 source=reference,
                 defaults={
                     "digest": digest,
@@ -122,7 +121,6 @@ class Assets:
                     "run": self.run,
                 },
             )
-            self.created.append(record)
         return Stored(url, width, height)
 
     def _download(self, url):

@@ -48,7 +48,7 @@ def _book_club(slug):
     return clubs.first() if clubs.count() == 1 else None
 
 
-def import_data(root: Path, report, *, run=None, book_club=None, record=None):
+def import_data(root: Path, report, *, book_club=None, record=None):
     """Import the data files under `root/_data/`; problems become report warnings and
     leave that file unimported (each importer is all or nothing)."""
     folder = root / "_data"

@@ -20,6 +20,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import slugify
 
 from bpd.content_import import jekyll
+from bpd.content_import.transform import Note
 from bpd.news.models import Post
 from bpd.pages.models import Page
 from bpd.website import languages
@@ -94,13 +95,9 @@ class Report:
         )
 
     def warn(self, source, line, message, hint=""):
-        from bpd.content_import.transform import Note
-
         self.warnings.append(Note(source, line, message, hint))
 
     def change(self, source, line, message):
-        from bpd.content_import.transform import Note
-
         self.changes.append(Note(source, line, message, level="info"))
 
     def text(self, *, dry_run=False):

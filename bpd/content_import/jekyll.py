@@ -23,7 +23,7 @@ DEFAULT_EXCLUDES = ("Gemfile", "Gemfile.lock", "node_modules", "vendor", "CNAME"
 
 
 class ConfigError(ValueError):
-    pass
+    """`_config.yml` cannot be read; the message names the line."""
 
 
 @dataclass

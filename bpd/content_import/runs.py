@@ -30,7 +30,6 @@ from bpd.news.models import Post, Tag
 from bpd.pages.models import Page
 from bpd.website import languages, redirects, registry
 
-PAGE_STRUCTURE = ("layout", "in_menu", "translation_key")
 SNAPSHOT = {
     "page": ("title", "description", "body", "body_format", "needs_review", "source_path",
              "layout", "in_menu", "translation_key"),
@@ -50,7 +49,7 @@ class Options:
 
 
 class _DryRun(Exception):
-    pass
+    """Raised at the end of a dry run to roll its transaction back."""
 
 
 def _snapshot(instance, kind):
@@ -73,11 +72,17 @@ def _platform_view(url):
         match = resolve(url)
     except Resolver404:
         return None
-    if match.url_name in {"page", "page_detail", "home"} or match.func.__module__.startswith(
-        "bpd.pages"
-    ):
-        return None
-    return match.view_name
+    return None if match.func.__module__.startswith("bpd.pages") else match.view_name
+
+
+def _page_at(url):
+    """The content page answering the site-relative `url`, or None."""
+    path = url.lstrip("/")
+    language = languages.DEFAULT
+    first, _sep, rest = path.partition("/")
+    if first in languages.CODES and first != languages.DEFAULT:
+        language, path = first, rest
+    return Page.objects.filter(language=language, path=path).first()
 
 
 def _has_text(body, title):
@@ -86,14 +91,14 @@ def _has_text(body, title):
 
 
 class Writer:
-    def __init__(self, root, options, report, config):
-        self.root = Path(root)
+    def __init__(self, options, report, config):
         self.options = options
         self.report = report
         self.config = config
         self.run = None
         self.assets = None
         self.targets = {}  # old URL -> new URL
+        self.titles = {}  # language -> {normalised title: page}, for duplicate_of
 
     def record(self, instance, action, before=None, label=""):
         if self.run is None:
@@ -130,11 +135,11 @@ class Writer:
 
     def duplicate_of(self, item):
         """An existing page in the language with the same title at another address."""
-        wanted = _normal(item.fields["title"])
-        for page in Page.objects.filter(language=item.language).exclude(path=item.url_key):
-            if _normal(page.title) == wanted:
-                return page
-        return None
+        if item.language not in self.titles:
+            pages = Page.objects.filter(language=item.language).only("title", "path", "language")
+            self.titles[item.language] = {_normal(page.title): page for page in pages}
+        page = self.titles[item.language].get(_normal(item.fields["title"]))
+        return page if page is not None and page.path != item.url_key else None
 
     def write_page(self, item):
         url = languages.prefixed(item.url_key, item.language)
@@ -165,15 +170,14 @@ class Writer:
             )  # fmt: skip
         fields = dict(item.fields)
         fields["body"] = self.convert(item)
+        if existing is not None and "menu" not in item.explicit:
+            fields["in_menu"] = existing.in_menu  # a file never takes a page out of the menu
         if existing is not None and not self.options.replace_structure:
-            for name in PAGE_STRUCTURE:
-                if name not in item.explicit and not (
-                    name == "in_menu" and "menu" in item.explicit
-                ):
-                    fields[name] = getattr(existing, name)
             # A Jekyll layout names one of the old site's templates, not a platform layout:
             # an existing page keeps its own (the team roster, the home page).
             fields["layout"] = existing.layout
+            if not {"translation_key", "ref"} & item.explicit:
+                fields["translation_key"] = existing.translation_key
             if not _has_text(fields["body"], fields["title"]) and _has_text(
                 existing.body, existing.title
             ):
@@ -183,9 +187,9 @@ class Writer:
                     f"kept the platform's text of {url}: after the old site's templates were "
                     "removed this file has no text of its own",
                 )  # fmt: skip
-        if existing is not None and fields.get("in_menu") is None and existing.in_menu is not None:
-            fields["in_menu"] = existing.in_menu
         self.save(item, existing, Page(language=item.language, path=item.url_key), fields, "page")
+        if existing is None:
+            self.titles.pop(item.language, None)  # the new page is a title later files may repeat
         self.redirect_all(item, url)
 
     # -- posts --------------------------------------------------------------------------
@@ -278,9 +282,7 @@ class Writer:
                 )  # fmt: skip
                 continue
             try:
-                _redirect, _created = redirects.add_redirect(
-                    old, target, source=self.run.redirect_source if self.run else "import"
-                )
+                redirects.add_redirect(old, target, source=self.run.redirect_source)
             except ValueError as error:
                 self.report.warn(item.source, 1, f"no redirect from {old}: {error}")
                 continue
@@ -293,12 +295,7 @@ class Writer:
         for entry in self.config.navigation:
             url = "/" + entry.url.strip().lstrip("/")
             target = self.targets.get(url, url)
-            language = languages.DEFAULT
-            path = target.lstrip("/")
-            first, _sep, rest = path.partition("/")
-            if first in languages.CODES and first != languages.DEFAULT:
-                language, path = first, rest
-            page = Page.objects.filter(language=language, path=path).first()
+            page = _page_at(target)
             if page is None:
                 if _platform_view(target):
                     self.report.change(
@@ -320,7 +317,7 @@ class Writer:
                                    f"menu entry {entry.text!r}: {target} is already in the menu "
                                    f"(position {page.in_menu}), kept there")  # fmt: skip
                 continue
-            highest = Page.objects.filter(language=language).aggregate(m=Max("in_menu"))["m"]
+            highest = Page.objects.filter(language=page.language).aggregate(m=Max("in_menu"))["m"]
             before = _snapshot(page, "page")
             page.in_menu = (highest or 0) + 1
             page.save(update_fields=["in_menu", "body_html", "updated_at"])
@@ -334,14 +331,7 @@ def _answers_itself(url):
     """True when the old address is still a live address of the platform (no redirect)."""
     if not url.endswith("/"):
         return False
-    language = languages.DEFAULT
-    path = url.lstrip("/")
-    first, _sep, rest = path.partition("/")
-    if first in languages.CODES and first != languages.DEFAULT:
-        language, path = first, rest
-    if Page.objects.filter(language=language, path=path).exists():
-        return True
-    return _platform_view(url) is not None
+    return _page_at(url) is not None or _platform_view(url) is not None
 
 
 def import_tree(root, *, dry_run=False, **options):
@@ -353,7 +343,7 @@ def import_tree(root, *, dry_run=False, **options):
     try:
         with transaction.atomic():
             run = ImportRun.objects.create(source=str(Path(root).resolve())[:500])
-            writer = Writer(root, opts, report, config)
+            writer = Writer(opts, report, config)
             writer.run = run
             writer.assets = Assets(
                 root,
@@ -367,8 +357,9 @@ def import_tree(root, *, dry_run=False, **options):
                 else:
                     writer.write_post(item)
             writer.menu()
-            site_data.import_data(Path(root), report, run=run, book_club=opts.book_club,
-                                  record=writer.record)  # fmt: skip
+            site_data.import_data(
+                Path(root), report, book_club=opts.book_club, record=writer.record
+            )
             run.summary = report.summary()[:300]
             run.report = report.text()
             run.save(update_fields=["summary", "report"])

@@ -338,7 +338,7 @@ class BodyConverter:
 
     # -- headings -----------------------------------------------------------------------
 
-    def headings(self, text, title, is_html):
+    def headings(self, text, title):
         wanted = _normal(title)
 
         def first_heading():
@@ -378,7 +378,7 @@ class BodyConverter:
 
     # -- HTML the sanitiser would remove, and files ---------------------------------------
 
-    def markup(self, text, is_html):
+    def markup(self, text):
         hosts = set(settings.CONTENT_IFRAME_HOSTS)
 
         def removed(what, hint):
@@ -496,7 +496,7 @@ class BodyConverter:
                   "Embedded players are not kept; link to the file or a video page.")  # fmt: skip
         return f'<a href="{escape(src)}">{escape(src)}</a>' if src else ""
 
-    def _image_html(self, src, alt, line, *, original):
+    def _image_html(self, src, alt, line):
         """<img> for `src`, stored through the assets; a text fallback when it cannot be."""
         try:
             if _is_external(src):
@@ -528,13 +528,13 @@ class BodyConverter:
         src = (_attribute(tag, "src") or "").strip()
         if not src or src.startswith(settings.MEDIA_URL):
             return None
-        return self._image_html(src, _attribute(tag, "alt") or "", line, original=tag)
+        return self._image_html(src, _attribute(tag, "alt") or "", line)
 
     def _markdown_image(self, match, line):
         alt, src = match.group(1), match.group(2)
         if src.startswith(settings.MEDIA_URL):
             return None
-        return self._image_html(src, alt, line, original=match.group(0))
+        return self._image_html(src, alt, line)
 
     def _file_link(self, match, line):
         url = match.group(2)
@@ -576,8 +576,8 @@ class BodyConverter:
         self.first_line = first_line
         text = Text(body, first_line)
         self.liquid(text, meta=meta, site=site, is_html=is_html)
-        self.headings(text, title, is_html)
-        self.markup(text, is_html)
+        self.headings(text, title)
+        self.markup(text)
         self.check_sanitiser(text, is_html, body)
         return text.text.strip() + "\n"
 
