@@ -17,6 +17,9 @@ class ImportRunAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a run is undone with --revert, which also removes what it wrote
+
 
 @admin.register(ImportedFile)
 class ImportedFileAdmin(admin.ModelAdmin):
@@ -29,3 +32,6 @@ class ImportedFileAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a run is undone with --revert, which also removes what it wrote

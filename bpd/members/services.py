@@ -377,7 +377,7 @@ def delete_account(*, user, published=PublishedContent.REMOVE):
         file.storage.delete(file.name)
 
 
-EXECUTOR_APPS = ["pages", "news", "website", "members"]
+EXECUTOR_APPS = ["pages", "news", "website", "members", "content_import"]
 # What members keep private (profiles, connected accounts) is not opened in the admin by
 # executors: the staff pages show it as each member chose, and record who looked.
 PRIVATE_MODELS = ["profile", "connection"]
